@@ -1,0 +1,72 @@
+"""``show_table``: what a chapter cell returns as its last expression for a table.
+
+The cell's output is markdown (a pandoc pipe table) followed by a raw HTML block with the
+CSV download link. Because the link sits in a ```` ```{=html} ```` block, it appears on
+the web page and not in the PDF. The object offers ``text/markdown`` and ``text/plain``
+only -- never ``text/html`` -- so Quarto and the book's renderer both use the markdown.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
+from analysis.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
+
+__all__ = ["TableDisplay", "show_table"]
+
+TABLE_LINK_TEXT = "Download the data behind this table (CSV)"
+
+
+@dataclass(frozen=True)
+class TableDisplay:
+    """A rendered table: its markdown, the CSV bytes offered for download, and their name."""
+
+    markdown_table: str
+    download_html: str
+    csv_name: str
+    csv: bytes
+    n_rows: int
+    n_columns: int
+
+    def _repr_markdown_(self) -> str:
+        return f"{self.markdown_table}\n```{{=html}}\n{self.download_html}\n```\n"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        bundle = {"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}
+        if include is not None:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        if exclude is not None:
+            bundle = {k: v for k, v in bundle.items() if k not in exclude}
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<Table: {self.n_rows} rows x {self.n_columns} columns; data in {self.csv_name}>"
+
+
+def show_table(
+    df: pd.DataFrame,
+    *,
+    csv_name: str,
+    column_labels: Mapping[str, str] | None = None,
+    align: Mapping[str, str] | Sequence[str] | None = None,
+    digits: int | Mapping[str, int] | None = None,
+    missing: str = DEFAULT_MISSING_MARKER,
+) -> TableDisplay:
+    """Build the display object for ``df`` (see ``pipe_table`` for the options).
+
+    The CSV holds ``df`` itself -- raw values and original column names -- so a reader
+    gets the numbers at full precision, not the rounded text of the table.
+    """
+    check_csv_name(csv_name)
+    markdown_table = pipe_table(df, column_labels=column_labels, align=align, digits=digits, missing=missing)
+    return TableDisplay(
+        markdown_table=markdown_table,
+        download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class="table-download"),
+        csv_name=csv_name,
+        csv=csv_bytes(df),
+        n_rows=len(df),
+        n_columns=df.shape[1],
+    )

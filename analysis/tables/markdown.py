@@ -1,0 +1,126 @@
+"""Pandoc pipe tables whose cells show data as literal text.
+
+Every cell and header goes through ``md_escape``, which puts a backslash before each ASCII
+punctuation character (pandoc's ``all_symbols_escapable``: "any punctuation or space
+character preceded by a backslash will be treated literally"). So data that happens to
+look like markup -- ``<script>``, ``<b>``, ``*``, ``|``, ``@key`` (a pandoc citation),
+``$x$`` (TeX math), ``[x](y)``, a backslash -- prints as itself in HTML and PDF.
+"""
+from __future__ import annotations
+
+import numbers
+import string
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.format import fmt_num, is_missing
+
+__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "cell_text", "md_escape", "pipe_table"]
+
+DEFAULT_MISSING_MARKER = "\u2014"  # em dash: an explicit "no value", never a blank or 0
+ALIGNMENTS = {"left": ":---", "right": "---:", "center": ":---:"}
+_PUNCTUATION = frozenset(string.punctuation)  # the 32 ASCII punctuation characters
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape every ASCII punctuation character of ``text`` for pandoc markdown.
+
+    ``md_escape("<b>1|2</b>") == "\\\\<b\\\\>1\\\\|2\\\\<\\\\/b\\\\>"``. Letters, digits, spaces,
+    newlines and non-ASCII characters are left as they are.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"md_escape expects a str, but got {type(text).__name__}: {text!r}.")
+    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
+
+
+def cell_text(value: object, *, digits: int | None = None, missing: str = DEFAULT_MISSING_MARKER) -> str:
+    """The text shown for one cell, before escaping.
+
+    missing (None/NaN/NA) -> ``missing``; str -> itself with line breaks turned into
+    spaces (a pipe-table cell is one line); bool -> ``"yes"``/``"no"``; integer -> its
+    digits; float -> ``fmt_num(value, digits)`` when ``digits`` is given, else 12
+    significant digits (the precision of the CSV download, so table and file agree).
+    """
+    if is_missing(value):
+        return missing
+    if isinstance(value, str):
+        return " ".join(value.splitlines())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return fmt_num(value, digits) if digits is not None else format(float(value), ".12g")
+    raise TypeError(
+        f"A table cell must be a str, number, bool or missing value, but got {type(value).__name__}: {value!r}; "
+        "format it as text before calling show_table."
+    )
+
+
+def _alignments(frame: pd.DataFrame, align: Mapping[str, str] | Sequence[str] | None) -> list[str]:
+    columns = [str(c) for c in frame.columns]
+    default = ["right" if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) else "left"
+               for c in frame.columns]
+    if align is None:
+        chosen = default
+    elif isinstance(align, Mapping):
+        unknown = sorted(set(map(str, align)) - set(columns))
+        if unknown:
+            raise ValueError(f"align names columns {unknown} that are not in the table; columns are {columns}.")
+        chosen = [align.get(c, d) for c, d in zip(columns, default)]
+    else:
+        chosen = list(align)
+        if len(chosen) != len(columns):
+            raise ValueError(f"align has {len(chosen)} entries but the table has {len(columns)} columns {columns}.")
+    bad = sorted({a for a in chosen if a not in ALIGNMENTS})
+    if bad:
+        raise ValueError(f"Unknown alignment {bad}; valid alignments are {sorted(ALIGNMENTS)}.")
+    return chosen
+
+
+def pipe_table(
+    frame: pd.DataFrame,
+    *,
+    column_labels: Mapping[str, str] | None = None,
+    align: Mapping[str, str] | Sequence[str] | None = None,
+    digits: int | Mapping[str, int] | None = None,
+    missing: str = DEFAULT_MISSING_MARKER,
+) -> str:
+    """The frame as a pandoc pipe table: header row, alignment row, one line per row.
+
+    ``column_labels`` renames headers (columns not named keep their name); ``align``
+    maps columns to ``left``/``right``/``center`` (default: numbers right, text left);
+    ``digits`` fixes the decimals of float columns (one int for all, or per column).
+    The dashes of the alignment row are as wide as the column's widest cell, which
+    pandoc uses as the relative column widths when a table must wrap.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"Expected a pandas DataFrame, but got {type(frame).__name__}.")
+    columns = [str(c) for c in frame.columns]
+    if not columns:
+        raise ValueError("The table has no columns; expected at least one.")
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise ValueError(f"The table has duplicated column names {duplicated}; rename them first.")
+    labels = dict(column_labels or {})
+    unknown = sorted(set(labels) - set(columns))
+    if unknown:
+        raise ValueError(f"column_labels names columns {unknown} that are not in the table; columns are {columns}.")
+    per_column_digits = digits if isinstance(digits, Mapping) else {c: digits for c in columns}
+
+    header = [md_escape(cell_text(labels.get(c, c))) for c in columns]
+    body = [
+        [md_escape(cell_text(value, digits=per_column_digits.get(c), missing=missing)) for c, value in zip(columns, row)]
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    widths = [max([3, len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    rule = []
+    for a, w in zip(_alignments(frame, align), widths):
+        dashes = "-" * w
+        rule.append({"left": ":" + dashes[1:], "right": dashes[1:] + ":", "center": ":" + dashes[2:] + ":"}[a])
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    return "\n".join([line(header), line(rule)] + [line(r) for r in body]) + "\n"
