@@ -1,0 +1,5 @@
+import sys
+
+from bookrender.cli import main
+
+sys.exit(main())

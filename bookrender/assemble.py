@@ -1,0 +1,168 @@
+"""Turn an executed document into pandoc markdown for one output format (html or typst).
+
+Cell outputs are chosen by MIME type the way Quarto chooses them: HTML takes
+`text/html`, then markdown, then images; Typst (the PDF) takes markdown, then SVG/PNG
+images. A figure cell is wrapped with its numbered caption below; a table cell with
+its numbered caption above.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookrender.errors import SourceError
+from bookrender.execute import ExecutedDocument
+from bookrender.qmd import INLINE_EXPR, HEADING, Cell, Document, Markdown
+from bookrender.xref import LabelIndex, resolve_references
+
+MIME_ORDER = {
+    "html": ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"),
+    "typst": ("text/markdown", "image/svg+xml", "image/png", "text/plain"),
+}
+
+
+@dataclass
+class Assembled:
+    """The markdown of one page for one format, plus files (images) it refers to."""
+
+    markdown: str
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path -> bytes
+    has_charts: bool = False
+
+
+def _fence(content: str, info: str, char: str = "`") -> str:
+    longest = max((len(m) for m in re.findall(char + "+", content)), default=0)
+    fence = char * max(3, longest + 1)
+    return f"{fence}{info}\n{content.rstrip()}\n{fence}"
+
+
+def _option(cell: Cell, defaults: dict, name: str, fallback):
+    return cell.options.get(name, defaults.get(name, fallback))
+
+
+def _image_name(doc: Document, cell: Cell, index: int, ext: str) -> str:
+    stem = doc.path.with_suffix("").as_posix().replace("/", "-")
+    label = cell.label or f"cell-{cell.line}"
+    return f"figures/{stem}-{label}-{index}.{ext}"
+
+
+def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int, alt: str,
+                   result: Assembled, show_warnings: bool) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        if output.get("name") == "stderr" and not show_warnings:
+            return ""
+        return _fence(output.get("text", ""), " {.cell-output}")
+    if kind not in ("display_data", "execute_result"):
+        return ""
+    data = output.get("data", {})
+    mime = next((m for m in MIME_ORDER[fmt] if m in data), None)
+    if mime is None:
+        if fmt == "typst" and "text/html" in data:
+            raise SourceError(str(doc.path), cell.line,
+                              f"cell '{cell.label or 'unlabelled'}' has only an HTML output, which the PDF cannot show; "
+                              f"return markdown (a table display) or an image as well.")
+        return ""
+    value = data[mime]
+    if isinstance(value, list):
+        value = "".join(value)
+    if mime == "text/html":
+        if "vega-chart" in value:
+            result.has_charts = True
+        return _fence(value, "{=html}")
+    if mime == "text/markdown":
+        return value
+    if mime == "text/plain":
+        return _fence(value, " {.cell-output}")
+    ext = "svg" if mime == "image/svg+xml" else "png"
+    name = _image_name(doc, cell, index, ext)
+    payload = value.encode("utf-8") if ext == "svg" else base64.b64decode(value)
+    result.files[name] = payload
+    alt_text = alt.replace("]", "\\]").replace("[", "\\[")
+    return f"![{alt_text}]({name}){{width=100%}}"
+
+
+def _render_cell(cell: Cell, outputs: tuple, fmt: str, doc: Document, defaults: dict,
+                 index: LabelIndex, from_page: str | None, result: Assembled) -> str:
+    if not _option(cell, defaults, "include", True):
+        return ""
+    parts: list[str] = []
+    if _option(cell, defaults, "echo", False):
+        parts.append(_fence(cell.source, "python"))
+    show = _option(cell, defaults, "output", True)
+    alt = str(cell.options.get("fig-alt", ""))
+    if show:
+        show_warnings = bool(_option(cell, defaults, "warning", True))
+        for i, output in enumerate(outputs):
+            rendered = _render_output(output, fmt, doc, cell, i, alt, result, show_warnings)
+            if rendered:
+                parts.append(rendered)
+    body = "\n\n".join(parts)
+    label = cell.label or ""
+    if label in index.targets and index.targets[label].kind in ("fig", "tbl"):
+        target = index.targets[label]
+        caption = resolve_references(str(target.title), index, str(doc.path), cell.line, from_page)
+        caption_div = f"::: {{.{target.kind}-caption}}\n**{target.text}:** {caption}\n:::"
+        if target.kind == "fig":
+            return f"::::: {{#{label} .book-figure}}\n{body}\n\n{caption_div}\n:::::"
+        return f"::::: {{#{label} .book-table}}\n{caption_div}\n\n{body}\n:::::"
+    return body
+
+
+def _number_headings(text: str, first_line: int, numbers: dict[int, str | None]) -> str:
+    lines = text.split("\n")
+    in_fence = None
+    for offset, line in enumerate(lines):
+        stripped = line.strip()
+        if in_fence:
+            if stripped.startswith(in_fence):
+                in_fence = None
+            continue
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = stripped[:3]
+            continue
+        number = numbers.get(first_line + offset)
+        match = HEADING.match(line)
+        if match and number:
+            lines[offset] = f"{match.group('hashes')} [{number}]{{.header-section-number}} {match.group('text')}" + (
+                f" {{{match.group('attrs')}}}" if match.group("attrs") else "")
+    return "\n".join(lines)
+
+
+def _substitute_inline(text: str, values: dict[str, str]) -> str:
+    return INLINE_EXPR.sub(lambda m: values[m.group("expr").strip()], text)
+
+
+def assemble(doc: Document, executed: ExecutedDocument, fmt: str, index: LabelIndex,
+             defaults: dict, page: str | None) -> Assembled:
+    """Markdown for `doc` in `fmt` ('html' or 'typst'); `page` is its html path, or None in the combined PDF."""
+    result = Assembled("")
+    numbers = index.section_numbers.get(str(doc.path), {})
+    parts: list[str] = []
+    title = doc.front_matter.get("title")
+    if title:
+        number = numbers.get(1)
+        prefix = f"[{number}]{{.header-section-number}} " if number else ""
+        parts.append(f"# {prefix}{title}")
+    cell_index = 0
+    for block in doc.blocks:
+        if isinstance(block, Markdown):
+            text = _number_headings(block.text, block.line, numbers)
+            text = resolve_references(text, index, str(doc.path), block.line, page)
+            parts.append(_substitute_inline(text, executed.inline_values))
+        else:
+            rendered = _render_cell(block, executed.outputs[cell_index], fmt, doc, defaults, index, page, result)
+            cell_index += 1
+            if rendered:
+                parts.append(rendered)
+    result.markdown = "\n\n".join(parts) + "\n"
+    return result
+
+
+def page_title(doc: Document) -> str:
+    for heading in doc.headings:
+        if heading.level == 1:
+            return heading.text
+    return Path(doc.path).stem

@@ -1,0 +1,42 @@
+-- Pandoc filter for bookrender: callouts, in HTML and in Typst.
+local TITLES = {
+  ["callout-note"] = "Note", ["callout-tip"] = "Tip", ["callout-warning"] = "Warning",
+  ["callout-important"] = "Important", ["callout-caution"] = "Caution",
+}
+local COLOURS = {
+  ["callout-note"] = "#0072B2", ["callout-tip"] = "#009E73", ["callout-warning"] = "#E69F00",
+  ["callout-important"] = "#D55E00", ["callout-caution"] = "#CC79A7",
+}
+
+local function callout_kind(div)
+  for _, class in ipairs(div.classes) do
+    if TITLES[class] then return class end
+  end
+  return nil
+end
+
+function Div(div)
+  local kind = callout_kind(div)
+  if not kind then return nil end
+  local content = div.content
+  local title = pandoc.Inlines(TITLES[kind])
+  if div.attributes["title"] then
+    title = pandoc.Inlines(div.attributes["title"])
+  elseif #content > 0 and content[1].t == "Header" then
+    title = content[1].content
+    content = pandoc.Blocks({table.unpack(content, 2)})
+  end
+  if FORMAT:match("typst") then
+    local blocks = pandoc.Blocks({})
+    blocks:insert(pandoc.RawBlock("typst",
+      '#block(width: 100%, inset: 8pt, radius: 2pt, fill: luma(246), stroke: (left: 3pt + rgb("'
+      .. COLOURS[kind] .. '")), breakable: true)['))
+    blocks:insert(pandoc.Para({pandoc.Strong(title)}))
+    blocks:extend(content)
+    blocks:insert(pandoc.RawBlock("typst", "]"))
+    return blocks
+  end
+  local header = pandoc.Div({pandoc.Plain(title)}, pandoc.Attr("", {"callout-header"}))
+  local body = pandoc.Div(content, pandoc.Attr("", {"callout-body"}))
+  return pandoc.Div({header, body}, pandoc.Attr(div.identifier, {"callout", kind}, {role = "note"}))
+end

@@ -1,0 +1,187 @@
+"""Read `_quarto.yml` (a Quarto book project) into a `BookProject`.
+
+Only the keys this renderer implements are accepted; anything else is an error that
+names the key, so a setting is never silently ignored.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bookrender.errors import RenderError, SourceError
+
+CONFIG_NAME = "_quarto.yml"
+
+# Keys understood by this renderer, per section. Values of nested mappings under
+# `format.html` / `format.typst` are checked separately.
+SUPPORTED = {
+    "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections"},
+    "project": {"type", "output-dir", "pre-render", "post-render", "resources"},
+    "book": {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "search",
+             "downloads", "repo-url", "site-url", "description"},
+    "execute": {"echo", "warning", "output", "include", "freeze"},
+    "format.html": {"toc", "toc-depth", "number-sections", "css", "include-in-header", "link-citations",
+                    "theme", "embed-resources"},
+    "format.typst": {"toc", "toc-depth", "number-sections", "papersize", "mainfont", "fontsize",
+                     "section-numbering", "keep-typ", "template-partials"},
+}
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One document of the book, in reading order."""
+
+    source: Path  # relative to the project root, e.g. chapters/01-methods.qmd
+    number: str | None  # "1", "2", ..., "A", "B" for appendices; None when unnumbered
+    appendix: bool = False
+
+    @property
+    def html_path(self) -> Path:
+        return self.source.with_suffix(".html")
+
+    @property
+    def stem(self) -> str:
+        return self.source.with_suffix("").as_posix().replace("/", "__")
+
+
+@dataclass(frozen=True)
+class BookProject:
+    root: Path
+    title: str
+    subtitle: str | None
+    authors: tuple[str, ...]
+    chapters: tuple[Chapter, ...]
+    output_dir: str
+    output_file: str
+    bibliography: Path | None
+    csl: Path | None
+    execute: dict = field(default_factory=dict)
+    version: str = "0.0.0"
+    name: str = ""
+    toc_depth: int = 3
+    description: str = ""
+
+    @property
+    def pdf_name(self) -> str:
+        """The versioned PDF file name, e.g. `jak-myositis-reanalysis-v0.1.0.pdf`."""
+        return f"{self.output_file}-v{self.version}.pdf"
+
+
+def _check_keys(mapping: dict, section: str, path: Path) -> None:
+    allowed = SUPPORTED[section]
+    for key in mapping:
+        if key not in allowed:
+            where = f"{section}.{key}" if section else key
+            raise SourceError(
+                str(path), None,
+                f"setting '{where}' is not supported by bookrender (supported under "
+                f"'{section or 'top level'}': {', '.join(sorted(allowed))}). Remove it, or render with "
+                f"real Quarto (`bookrender render --engine quarto`).",
+            )
+
+
+def _read_version(root: Path) -> tuple[str, str]:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.exists():
+        raise RenderError(f"{pyproject}: missing; the book's version is read from [project].version there.")
+    meta = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    if "version" not in meta:
+        raise RenderError(f"{pyproject}: no [project].version; add one (the PDF's name and title page use it).")
+    return meta["version"], meta.get("name", "")
+
+
+def _chapter_list(entries: list, path: Path, key: str) -> list[str]:
+    """Flatten Quarto's chapter list (plain paths or `part:` groups) into paths."""
+    out: list[str] = []
+    for entry in entries or []:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict) and "part" in entry:
+            raise SourceError(str(path), None, f"book.{key}: 'part' groups are not supported; list files directly.")
+        else:
+            raise SourceError(str(path), None, f"book.{key}: expected a file path, got {entry!r}.")
+    return out
+
+
+def _is_unnumbered(source: Path) -> bool:
+    """A chapter whose first heading carries `{.unnumbered}` (or `-`) is not numbered."""
+    text = source.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return ".unnumbered" in line or "{-}" in line or " -}" in line
+        if line.startswith("title:"):
+            continue
+    return False
+
+
+def load_project(root: Path) -> BookProject:
+    """Parse `<root>/_quarto.yml` and check that every chapter file exists."""
+    root = Path(root).resolve()
+    path = root / CONFIG_NAME
+    if not path.exists():
+        raise RenderError(f"{path}: not found. Run bookrender from the book's root folder (the one with _quarto.yml).")
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise SourceError(str(path), None if line is None else line + 1, f"invalid YAML: {exc}") from exc
+    _check_keys(config, "", path)
+    project = config.get("project", {})
+    _check_keys(project, "project", path)
+    if project.get("type") != "book":
+        raise SourceError(str(path), None, f"project.type must be 'book', got {project.get('type')!r}.")
+    book = config.get("book", {})
+    _check_keys(book, "book", path)
+    _check_keys(config.get("execute", {}), "execute", path)
+    for fmt, opts in (config.get("format") or {}).items():
+        if fmt not in ("html", "typst"):
+            raise SourceError(str(path), None, f"format '{fmt}' is not supported (supported: html, typst).")
+        _check_keys(opts or {}, f"format.{fmt}", path)
+
+    chapters: list[Chapter] = []
+    number = 0
+    for rel in _chapter_list(book.get("chapters"), path, "chapters"):
+        source = root / rel
+        if not source.exists():
+            raise SourceError(str(path), None, f"book.chapters lists '{rel}', which does not exist.")
+        if _is_unnumbered(source):
+            chapters.append(Chapter(Path(rel), None))
+        else:
+            number += 1
+            chapters.append(Chapter(Path(rel), str(number)))
+    for i, rel in enumerate(_chapter_list(book.get("appendices"), path, "appendices")):
+        if not (root / rel).exists():
+            raise SourceError(str(path), None, f"book.appendices lists '{rel}', which does not exist.")
+        chapters.append(Chapter(Path(rel), chr(ord("A") + i), appendix=True))
+    if not chapters or chapters[0].source != Path("index.qmd"):
+        raise SourceError(str(path), None, "book.chapters must start with index.qmd (the book's front page).")
+
+    version, name = _read_version(root)
+    authors = book.get("author") or []
+    if isinstance(authors, str):
+        authors = [authors]
+    html_opts = (config.get("format") or {}).get("html") or {}
+    bib = config.get("bibliography")
+    csl = config.get("csl")
+    for label, value in (("bibliography", bib), ("csl", csl)):
+        if value and not (root / value).exists():
+            raise SourceError(str(path), None, f"{label} file '{value}' does not exist.")
+    return BookProject(
+        root=root,
+        title=str(book.get("title", "")),
+        subtitle=book.get("subtitle"),
+        authors=tuple(str(a) for a in authors),
+        chapters=tuple(chapters),
+        output_dir=str(project.get("output-dir", "_site")),
+        output_file=str(book.get("output-file", "book")),
+        bibliography=root / bib if bib else None,
+        csl=root / csl if csl else None,
+        execute=dict(config.get("execute") or {}),
+        version=version,
+        name=name,
+        toc_depth=int(html_opts.get("toc-depth", 3)),
+        description=str(book.get("description", "")),
+    )
