@@ -1,0 +1,138 @@
+"""Recover a study's effect and standard error from a published estimate and its confidence
+interval, checking that the interval is symmetric where it should be.
+
+A Wald interval is symmetric on the analysis scale: the identity scale for differences, the
+log scale for ratios. A published interval that is asymmetric beyond what the rounding of
+its three numbers can explain was not a Wald interval on that scale (or holds a typo), and
+the standard error recovered from it is then an approximation: the result says so.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import special
+
+from analysis.stats._validate import check_choice, check_finite, check_level
+
+__all__ = ["SCALES", "RecoveredEffect", "decimals_of", "recover_from_ci"]
+
+#: "identity" for differences; "log" for ratios (estimate and bounds must be > 0).
+SCALES = ("identity", "log")
+
+
+@dataclass(frozen=True)
+class RecoveredEffect:
+    """Effect ``yi`` and standard error ``se`` on the analysis scale, from an estimate and CI.
+
+    ``asymmetry`` = (high - yi) - (yi - low) on the analysis scale; ``asymmetry_tolerance`` is
+    the largest asymmetry the published rounding can produce from a symmetric interval.
+    """
+
+    yi: float
+    se: float
+    vi: float
+    scale: str
+    level: float
+    decimals: int
+    asymmetry: float
+    asymmetry_tolerance: float
+    symmetric: bool
+    note: str
+
+
+def decimals_of(*values: float) -> int:
+    """The most decimals shown by any of ``values`` in its shortest round-trip form.
+
+    A float cannot remember trailing zeros (1.50 arrives as 1.5), so this can under-count
+    the published decimals; that only widens the tolerance. Pass ``decimals`` when known.
+    """
+    most = 0
+    for value in values:
+        text = repr(float(value))
+        if "e" in text or "E" in text:
+            mantissa, exponent = text.lower().split("e")
+            shown = len(mantissa.split(".")[1]) if "." in mantissa else 0
+            most = max(most, max(0, shown - int(exponent)))
+        elif "." in text:
+            most = max(most, len(text.split(".")[1].rstrip("0")))
+    return most
+
+
+def _to_scale(x: float, scale: str) -> float:
+    return math.log(x) if scale == "log" else x
+
+
+def recover_from_ci(
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    scale: str = "identity",
+    decimals: int | None = None,
+    level: float = 0.95,
+) -> RecoveredEffect:
+    """Effect and standard error from a published estimate and its ``level`` confidence interval.
+
+    Formula: on the analysis scale g (identity, or log for ratios), yi = g(estimate) and
+    SE = (g(high) - g(low)) / (2 z_{(1+level)/2}); vi = SE².
+    Symmetry check: asymmetry = g(high) + g(low) - 2 g(estimate). Each published number may be
+    off by up to d = 0.5 x 10^-decimals; the tolerance is the largest |e_high + e_low - 2 e_est|
+    that such rounding errors e produce on the g scale (exactly, not to first order), so
+    ``symmetric`` is True when |asymmetry| <= tolerance.
+    Source: Cochrane Handbook for Systematic Reviews of Interventions v6.5, section 6.3.1
+    (SE from a CI) and 6.3.2 (ratios on the log scale); Altman & Bland 2011, BMJ 343:d2090.
+    """
+    check_choice(scale, SCALES, "scale")
+    level = check_level(level)
+    est = check_finite(estimate, "estimate")
+    low = check_finite(ci_low, "ci_low")
+    high = check_finite(ci_high, "ci_high")
+    if not low <= est <= high:
+        raise ValueError(
+            f"expected ci_low <= estimate <= ci_high, but got {low!r} <= {est!r} <= {high!r}"
+        )
+    if low == high:
+        raise ValueError(f"the interval has zero width ({low!r} to {high!r}): no standard error")
+    if decimals is None:
+        decimals = decimals_of(est, low, high)
+    elif not (isinstance(decimals, int) and decimals >= 0):
+        raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
+    half_unit = 0.5 * 10.0 ** (-decimals)
+    if scale == "log" and low - half_unit <= 0:
+        raise ValueError(
+            "scale='log' needs a ratio interval above 0 even after rounding by half a unit "
+            f"({half_unit}), but got ci_low={low!r}; give more decimals or use scale='identity'"
+        )
+    z = float(special.ndtri(0.5 + level / 2))
+    g_est, g_low, g_high = (_to_scale(x, scale) for x in (est, low, high))
+    se = (g_high - g_low) / (2.0 * z)
+    asymmetry = g_high + g_low - 2.0 * g_est
+
+    def shift(x: float, delta: float) -> float:
+        return _to_scale(x + delta, scale) - _to_scale(x, scale)
+
+    widest = shift(high, half_unit) + shift(low, half_unit) - 2.0 * shift(est, -half_unit)
+    narrowest = shift(high, -half_unit) + shift(low, -half_unit) - 2.0 * shift(est, half_unit)
+    tolerance = max(abs(widest), abs(narrowest))
+    symmetric = abs(asymmetry) <= tolerance * (1 + 1e-9)
+    if symmetric:
+        note = f"interval symmetric on the {scale} scale within rounding to {decimals} decimals"
+    else:
+        note = (
+            f"interval asymmetric on the {scale} scale: high - estimate and estimate - low differ "
+            f"by {asymmetry:.6g}, more than rounding to {decimals} decimals allows "
+            f"({tolerance:.3g}); SE taken from the full width"
+        )
+    return RecoveredEffect(
+        yi=g_est,
+        se=se,
+        vi=se * se,
+        scale=scale,
+        level=level,
+        decimals=decimals,
+        asymmetry=asymmetry,
+        asymmetry_tolerance=tolerance,
+        symmetric=symmetric,
+        note=note,
+    )
