@@ -1,0 +1,24 @@
+"""Figures for the book: pure functions from tidy frames to Altair charts, and the display
+object a chapter cell returns (HTML + CSV download for the site, SVG for the PDF)."""
+from analysis.figures.display import ChartDisplay, show_chart
+from analysis.figures.forest import forest_plot
+from analysis.figures.pooled import leave_one_out_plot, summary_plot
+from analysis.figures.prisma import prisma_flow
+from analysis.figures.risk_of_bias import traffic_light
+from analysis.figures.sweep import line_chart_sweep
+from analysis.figures.theme import TIER_STYLES, TIERS, tier_legend, use_book_theme
+
+__all__ = [
+    "ChartDisplay",
+    "TIERS",
+    "TIER_STYLES",
+    "forest_plot",
+    "leave_one_out_plot",
+    "line_chart_sweep",
+    "prisma_flow",
+    "show_chart",
+    "summary_plot",
+    "tier_legend",
+    "traffic_light",
+    "use_book_theme",
+]
