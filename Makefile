@@ -1,0 +1,44 @@
+# The two commands of the README:
+#   make render   build _site/ (HTML book + versioned PDF); installs what it needs
+#   make test     run every test, browser tests included; installs what it needs
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install render render-fresh test test-fast benchmark chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+render: $(STAMP)
+	$(PY) -m bookrender render $(RENDER_ARGS)
+
+render-fresh: $(STAMP)
+	$(PY) -m bookrender render --no-cache $(RENDER_ARGS)
+
+# Debian's Chromium serves the browser tests (Playwright's own browser download does not work offline).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Debian's Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
+	fi
+
+test: $(STAMP) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not render and not browser" $(PYTEST_ARGS)
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _site .bookcache test-artifacts

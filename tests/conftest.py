@@ -1,0 +1,44 @@
+"""Shared fixtures: copies of the project or of the mini test book in temporary folders, and one
+built copy of the real book that the render, PDF and browser tests share."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import ROOT
+
+FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: a fixed build date for test builds
+MINIBOOK = Path(__file__).parent / "render" / "minibook"
+IGNORED = shutil.ignore_patterns(".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__", ".pytest_cache",
+                                 ".hypothesis", "test-artifacts", "*.egg-info", "minibook")
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the whole project (sources, data, chapters) without build output or caches."""
+    shutil.copytree(ROOT, dest, ignore=IGNORED)
+    return dest
+
+
+def copy_minibook(dest: Path) -> Path:
+    shutil.copytree(MINIBOOK, dest, ignore=shutil.ignore_patterns("_site", "_site.*", ".bookcache", "__pycache__"))
+    return dest
+
+
+@pytest.fixture
+def fixed_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    return int(FIXED_EPOCH)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The real book, built once with bookrender's own engine into a temporary copy of the project."""
+    from bookrender.build import build
+
+    root = copy_project(tmp_path_factory.mktemp("book") / "project")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        report = build(root, use_cache=False, log=lambda msg: None)
+    return report
