@@ -14,7 +14,7 @@ from scipy import special
 
 from analysis.stats._validate import as_effects, check_choice, check_level
 from analysis.stats.rootfinding import R_UNIROOT_TOL, brent_zeroin
-from analysis.stats.tau2 import generalised_q, solve_generalised_q
+from analysis.stats.tau2 import cross_weight_sum, generalised_q, solve_generalised_q
 
 __all__ = [
     "QPROFILE_SOLVERS",
@@ -56,8 +56,7 @@ def typical_within_variance(v: np.ndarray) -> float | None:
     if v.size < 2:
         return None
     w = 1.0 / v
-    sw = float(w.sum())
-    return (v.size - 1) * sw / (sw * sw - float(np.dot(w, w)))
+    return (v.size - 1) * float(w.sum()) / cross_weight_sum(w)
 
 
 def i2_from_tau2_pct(tau2: float, s2: float | None) -> float:

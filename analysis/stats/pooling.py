@@ -156,7 +156,8 @@ def pool(
     tau2 = tau2_estimate(y, v, method)
     w = 1.0 / (v + tau2)
     sw = float(w.sum())
-    estimate = float(np.dot(w, y) / sw)
+    share = w / sw  # normalised first, so one study pools exactly to itself
+    estimate = float(np.dot(share, y))
     df: int | None = None
     se = math.sqrt(1.0 / sw)
     if ci_method == "knha":
@@ -213,6 +214,6 @@ def pool(
         labels=names,
         yi=tuple(float(x) for x in y),
         vi=tuple(float(x) for x in v),
-        weights_pct=tuple(float(x) for x in 100.0 * w / sw),
+        weights_pct=tuple(float(x) for x in 100.0 * share),
         notes=tuple(notes),
     )

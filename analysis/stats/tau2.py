@@ -15,6 +15,7 @@ from analysis.stats._validate import check_choice
 
 __all__ = [
     "TAU2_METHODS",
+    "cross_weight_sum",
     "generalised_q",
     "solve_generalised_q",
     "tau2_dersimonian_laird",
@@ -30,6 +31,13 @@ TAU2_METHODS = ("FE", "DL", "REML", "PM")
 # max(1, tau²). metafor stops at 1e-5; the golden kacker values have 1e-8 precision.
 _TOLERANCE = 1e-13
 _MAX_ITERATIONS = 200
+
+
+def cross_weight_sum(w: np.ndarray) -> float:
+    """sum_{i != j} w_i w_j = (sum w)² - sum w², summed pairwise so that one weight far
+    larger than the rest does not cancel it to 0."""
+    others = np.where(~np.eye(w.size, dtype=bool), w, 0.0).sum(axis=1)
+    return float(np.dot(w, others))
 
 
 def generalised_q(y: np.ndarray, v: np.ndarray, tau2: float) -> float:
@@ -80,16 +88,16 @@ def solve_generalised_q(y: np.ndarray, v: np.ndarray, target: float) -> float:
 def tau2_dersimonian_laird(y: np.ndarray, v: np.ndarray) -> float:
     """DerSimonian-Laird method-of-moments tau², truncated at 0.
 
-    Formula: tau² = max(0, (Q - (k - 1)) / (sum w - sum w² / sum w)), w = 1 / v, Q = Cochran's Q.
+    Formula: tau² = max(0, (Q - (k - 1)) / (sum w - sum w² / sum w)), w = 1 / v, Q = Cochran's Q
+    (the denominator computed as sum_{i != j} w_i w_j / sum w, see :func:`cross_weight_sum`).
     Source: DerSimonian & Laird 1986, Control Clin Trials 7:177; metafor ``rma(method="DL")``.
     Unlike statsmodels ``combine_effects``, a negative moment estimate is truncated to 0.
     """
     if y.size < 2:
         return 0.0
     w = 1.0 / v
-    sw = float(w.sum())
     q = generalised_q(y, v, 0.0)
-    return max(0.0, float((q - (y.size - 1)) / (sw - float(np.dot(w, w)) / sw)))
+    return max(0.0, float((q - (y.size - 1)) / (cross_weight_sum(w) / float(w.sum()))))
 
 
 def tau2_paule_mandel(y: np.ndarray, v: np.ndarray) -> float:
@@ -115,9 +123,8 @@ def tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
     """Restricted maximum-likelihood tau², by Fisher scoring kept at tau² >= 0.
 
     Formula: with P = W - W 1 1' W / sum w and W = diag(1 / (v_i + tau²)), each step adds
-    (y' P P y - tr P) / tr(P P); for the intercept-only model these are
-    y'PPy = sum (w_i r_i)², tr P = sum w - sum w² / sum w,
-    tr PP = sum w² - 2 sum w³ / sum w + (sum w² / sum w)², r_i = y_i - mu_w.
+    (y' P P y - tr P) / tr(P P), where P y = (w_i (y_i - mu_w))_i. P is built entrywise
+    (P_ii = w_i sum_{j != i} w_j / sum w) so that one dominant weight cannot cancel it to 0.
     Starts at the DerSimonian-Laird value; a step below 0 is cut to 0.
     Source: Viechtbauer 2005, J Educ Behav Stat 30:261; metafor ``rma(method="REML")``.
     If scoring fails to converge, the restricted likelihood is maximised by a bounded
@@ -126,24 +133,28 @@ def tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
     if y.size < 2:
         return 0.0
     tau2 = tau2_dersimonian_laird(y, v)
+    off_diagonal = ~np.eye(y.size, dtype=bool)
     for _ in range(_MAX_ITERATIONS):
         w = 1.0 / (v + tau2)
         sw = float(w.sum())
-        w2, w3 = float(np.dot(w, w)), float(np.dot(w, w * w))
         mu = float(np.dot(w, y) / sw)
         resid_w = w * (y - mu)
-        tr_p = sw - w2 / sw
-        tr_pp = w2 - 2.0 * w3 / sw + (w2 / sw) ** 2
+        # P built without cancellation: P_ii = w_i sum_{j != i} w_j / sum w, P_ij = -w_i w_j / sum w
+        p = -np.outer(w, w) / sw
+        np.fill_diagonal(p, w * np.where(off_diagonal, w, 0.0).sum(axis=1) / sw)
+        tr_p, tr_pp = float(np.trace(p)), float(np.sum(p * p))
+        if not (tr_pp > 0 and math.isfinite(tr_pp)):
+            break
         new = max(0.0, tau2 + (float(np.dot(resid_w, resid_w)) - tr_p) / tr_pp)
         if abs(new - tau2) <= _TOLERANCE * max(1.0, tau2):
             return new
         tau2 = new
-    upper = 10.0 * max(float(np.var(y)), float(v.max()))  # pragma: no cover - fallback
-    found = optimize.minimize_scalar(  # pragma: no cover
+    upper = 10.0 * max(float(np.var(y)), float(v.max()))  # fallback, rare: extreme weight ratios
+    found = optimize.minimize_scalar(
         lambda t: -_restricted_loglik(t, y, v), bounds=(0.0, upper), method="bounded",
         options={"xatol": 1e-12},
     )
-    return float(found.x)  # pragma: no cover
+    return float(found.x)
 
 
 def tau2_estimate(y: np.ndarray, v: np.ndarray, method: str) -> float:

@@ -1,0 +1,108 @@
+"""Invariants of pooling that hold for any data (hypothesis property tests)."""
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.stats import POOL_METHODS, pool
+
+EFFECT = st.floats(min_value=-20, max_value=20, allow_nan=False, allow_infinity=False)
+VARIANCE = st.floats(min_value=1e-3, max_value=25, allow_nan=False, allow_infinity=False)
+METHOD = st.sampled_from(POOL_METHODS)
+CI_METHOD = st.sampled_from(("normal", "knha"))
+
+
+@st.composite
+def studies(draw, min_k: int = 2, max_k: int = 12):
+    k = draw(st.integers(min_value=min_k, max_value=max_k))
+    yi = draw(st.lists(EFFECT, min_size=k, max_size=k))
+    vi = draw(st.lists(VARIANCE, min_size=k, max_size=k))
+    return np.array(yi), np.array(vi)
+
+
+def _close(a: float | None, b: float | None, scale: float = 1.0) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-7, abs_tol=1e-8 * scale)
+
+
+COMPARED = ("estimate", "se", "ci_low", "ci_high", "tau2", "q", "i2_pct", "pi_low", "pi_high")
+
+
+@settings(deadline=None, max_examples=150)
+@given(data=studies(), method=METHOD, ci_method=CI_METHOD, seed=st.integers(0, 2**32 - 1))
+def test_result_does_not_depend_on_study_order(data, method, ci_method, seed) -> None:
+    yi, vi = data
+    order = np.random.default_rng(seed).permutation(yi.size)
+    first = pool(yi, vi, method=method, ci_method=ci_method, tau2_ci=None)
+    second = pool(yi[order], vi[order], method=method, ci_method=ci_method, tau2_ci=None)
+    scale = 1.0 + float(np.abs(yi).max())
+    for name in COMPARED:
+        assert _close(getattr(first, name), getattr(second, name), scale), name
+
+
+@settings(deadline=None)
+@given(y=EFFECT, v=VARIANCE, method=METHOD)
+def test_single_study_pools_to_itself(y, v, method) -> None:
+    result = pool([y], [v], method=method)
+    assert result.estimate == y
+    assert result.se == pytest.approx(math.sqrt(v), rel=1e-12)
+    assert result.tau2 == 0.0
+    assert result.weights_pct == (100.0,)
+
+
+@settings(deadline=None)
+@given(
+    y=EFFECT, v=VARIANCE, k=st.integers(2, 12), method=METHOD, ci_method=CI_METHOD,
+)
+def test_identical_studies_give_zero_tau2(y, v, k, method, ci_method) -> None:
+    result = pool([y] * k, [v] * k, method=method, ci_method=ci_method)
+    assert result.tau2 == 0.0
+    assert result.i2_pct == 0.0
+    assert result.estimate == pytest.approx(y, abs=1e-12 * (1 + abs(y)))
+
+
+@settings(deadline=None)
+@given(y=EFFECT, vi=st.lists(VARIANCE, min_size=2, max_size=12), method=METHOD)
+def test_equal_effects_with_unequal_variances_give_zero_tau2(y, vi, method) -> None:
+    assert pool([y] * len(vi), vi, method=method).tau2 == 0.0
+
+
+@settings(deadline=None, max_examples=150)
+@given(data=studies(), shift=st.floats(-100, 100), method=METHOD, ci_method=CI_METHOD)
+def test_shifting_all_effects_shifts_the_estimate(data, shift, method, ci_method) -> None:
+    yi, vi = data
+    before = pool(yi, vi, method=method, ci_method=ci_method, tau2_ci=None)
+    after = pool(yi + shift, vi, method=method, ci_method=ci_method, tau2_ci=None)
+    scale = 1.0 + abs(shift) + float(np.abs(yi).max())
+    assert after.estimate - shift == pytest.approx(before.estimate, rel=1e-7, abs=1e-9 * scale)
+    assert after.tau2 == pytest.approx(before.tau2, rel=1e-6, abs=1e-9 * scale**2)
+    assert after.se == pytest.approx(before.se, rel=1e-6, abs=1e-9 * scale)
+
+
+@settings(deadline=None, max_examples=200)
+@given(data=studies(min_k=1), method=METHOD, ci_method=CI_METHOD, pi=st.sampled_from(("t", "normal")))
+def test_ci_contains_estimate_tau2_nonnegative_and_all_finite(data, method, ci_method, pi) -> None:
+    yi, vi = data
+    if yi.size == 1 and ci_method == "knha":
+        ci_method = "normal"
+    result = pool(yi, vi, method=method, ci_method=ci_method, pi_method=pi)
+    assert result.ci_low <= result.estimate <= result.ci_high
+    assert result.tau2 >= 0
+    if result.tau2_ci_low is not None:
+        assert 0 <= result.tau2_ci_low <= result.tau2_ci_high
+    if result.pi_low is not None and not (pi == "normal" and ci_method == "knha"):
+        # the PI widens the CI whenever its quantile is at least the CI's (t_{k-2} > t_{k-1} > z)
+        assert result.pi_low <= result.ci_low and result.ci_high <= result.pi_high
+    assert sum(result.weights_pct) == pytest.approx(100.0)
+    for item in fields(result):
+        value = getattr(result, item.name)
+        values = value if isinstance(value, tuple) else (value,)
+        for number in values:
+            if isinstance(number, float):
+                assert math.isfinite(number), (item.name, number)
