@@ -78,12 +78,14 @@ def forest_rows(
     The returned frame adds ``y``, ``n_text``, ``weight_text``, ``est_ci_text``,
     ``marker_area``, ``tier_text`` and ``source_text``; numbers are passed through unchanged.
     """
-    problems = check_frame(frame, FOREST_COLUMNS, what=what,
-                           hint="see the column table in analysis/figures/forest.py.")
+    problems = check_frame(frame, FOREST_COLUMNS, what=what, lazy=True)
+    bad_rows = problems.rows
     if frame["row_order"].duplicated().any():
         for row, value in frame.loc[frame["row_order"].duplicated(keep=False), "row_order"].items():
             problems.add(row, "row_order", value, "row_order must be unique")
     for idx, row in frame.iterrows():
+        if idx in bad_rows:
+            continue
         kind = row["row_type"]
         est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
         has_est = not is_missing(est)
@@ -180,12 +182,13 @@ def _tooltip(rows: pd.DataFrame) -> list[alt.Tooltip]:
 
 
 def _y(rows: pd.DataFrame, field: str = "y") -> alt.Y:
-    domain = [float(rows["y"].min()) - 0.8, float(rows["y"].max()) + 0.8]
+    # half a row of margin (0.75 is exact in binary, so the domain carries no float noise)
+    domain = [float(rows["y"].min()) - 0.75, float(rows["y"].max()) + 0.75]
     return alt.Y(f"{field}:Q", scale=alt.Scale(domain=domain, reverse=True, nice=False, zero=False), axis=None)
 
 
 def _height(rows: pd.DataFrame) -> int:
-    return int(round((rows["y"].max() - rows["y"].min() + 1.6) * ROW_STEP_PX))
+    return int(round((rows["y"].max() - rows["y"].min() + 1.5) * ROW_STEP_PX))
 
 
 def _x_domain(rows: pd.DataFrame, null_value: float, log_scale: bool) -> list[float]:
@@ -201,14 +204,15 @@ def _x_domain(rows: pd.DataFrame, null_value: float, log_scale: bool) -> list[fl
 
 def _text_panel(rows: pd.DataFrame, field: str, header: str, *, align: str) -> alt.LayerChart:
     width = PANEL_WIDTHS[field]
-    base = alt.Chart(rows, title=alt.Title(header, anchor="end" if align == "right" else "start", fontSize=12))
+    base = alt.Chart(rows)
     x = alt.value(width if align == "right" else 0)
     enc = {"y": _y(rows), "x": x, "text": alt.Text(f"{field}:N"), "tooltip": _tooltip(rows)}
     plain = base.mark_text(align=align, baseline="middle").encode(**enc).transform_filter(
         alt.FieldOneOfPredicate(field="row_type", oneOf=["study", "prediction"]))
     bold = base.mark_text(align=align, baseline="middle", fontWeight="bold").encode(**enc).transform_filter(
         alt.FieldOneOfPredicate(field="row_type", oneOf=list(BOLD_ROWS)))
-    return alt.layer(plain, bold).properties(width=width, height=_height(rows))
+    title = alt.Title(header, anchor="end" if align == "right" else "start", fontSize=12)
+    return alt.layer(plain, bold).properties(width=width, height=_height(rows), title=title)
 
 
 def build_forest(

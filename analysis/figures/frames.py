@@ -42,6 +42,11 @@ class FrameProblems:
     def add(self, row: object, column: str, value: object, rule: str) -> None:
         self.problems.append((row, column, value, rule))
 
+    @property
+    def rows(self) -> set:
+        """Rows (index labels) with at least one problem: cross-column rules skip them."""
+        return {row for row, *_ in self.problems if not isinstance(row, list)}
+
     def raise_if_any(self, hint: str = "") -> None:
         if not self.problems:
             return
@@ -74,10 +79,14 @@ _KIND_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
 }
 
 
-def check_frame(frame: pd.DataFrame, columns: Iterable[Column], *, what: str, hint: str = "") -> FrameProblems:
+def check_frame(
+    frame: pd.DataFrame, columns: Iterable[Column], *, what: str, hint: str = "", lazy: bool = False
+) -> FrameProblems:
     """Check ``frame`` against ``columns``; raise on any problem, else return an empty collector.
 
-    The returned collector lets the caller add cross-column rules and raise once more.
+    Missing columns or an empty frame always raise at once. With ``lazy=True`` cell
+    problems are returned instead of raised, so the caller can add its cross-column rules
+    (skipping ``problems.rows``) and raise everything together with ``raise_if_any``.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{what}: expected a pandas DataFrame, but got {type(frame).__name__}.")
@@ -108,5 +117,6 @@ def check_frame(frame: pd.DataFrame, columns: Iterable[Column], *, what: str, hi
                 problems.add(row, rule.name, value, message)
             elif rule.kind == "choice" and value not in rule.choices:
                 problems.add(row, rule.name, value, f"expected one of {list(rule.choices)}")
-    problems.raise_if_any(hint)
+    if not lazy:
+        problems.raise_if_any(hint)
     return problems

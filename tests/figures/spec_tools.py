@@ -3,18 +3,22 @@ from __future__ import annotations
 
 
 def unit_views(spec: dict) -> list[dict]:
-    """Every view that has a mark, in document order (walks layer/hconcat/vconcat/concat)."""
+    """Every view that has a mark, in document order (walks layer/hconcat/vconcat/concat).
+
+    Each is a shallow copy whose ``data`` is its own or the nearest ancestor's.
+    """
     found = []
 
-    def walk(node):
+    def walk(node, inherited):
         if isinstance(node, dict):
+            data = node.get("data", inherited)
             if "mark" in node:
-                found.append(node)
+                found.append({**node, "data": data})
             for key in ("layer", "hconcat", "vconcat", "concat"):
                 for child in node.get(key, []):
-                    walk(child)
+                    walk(child, data)
 
-    walk(spec)
+    walk(spec, spec.get("data"))
     return found
 
 
