@@ -118,7 +118,7 @@ def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) 
         rows = judged[judged["tool"] == tool]
         items = rows["item"].drop_duplicates().tolist()
         studies = rows["study"].drop_duplicates().tolist()
-        base = alt.Chart(rows, title=alt.Title(TOOLS[tool], fontSize=13)).encode(
+        base = alt.Chart(rows).encode(
             x=alt.X("item:N", sort=items, title=None, axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False)),
             y=alt.Y("study:N", sort=studies, title=None, axis=alt.Axis(domain=False, ticks=False)),
             tooltip=tooltip,
@@ -126,7 +126,8 @@ def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) 
         circles = base.mark_circle(size=CELL_PX * 18, opacity=1).encode(color=color)
         # near-black symbols: contrast of at least 5:1 on every judgement colour
         symbols = base.mark_text(fontWeight="bold", fontSize=13, color="#1a1a1a").encode(text="symbol:N")
-        grids.append(alt.layer(circles, symbols).properties(width=CELL_PX * len(items), height=CELL_PX * len(studies)))
+        grids.append(alt.layer(circles, symbols).properties(
+            width=CELL_PX * len(items), height=CELL_PX * len(studies), title=alt.Title(TOOLS[tool], fontSize=13)))
     chart = grids[0] if len(grids) == 1 else alt.hconcat(*grids, spacing=40).resolve_scale(color="shared")
     return chart.properties(title=title) if title is not None else chart
 

@@ -143,7 +143,7 @@ def tier_legend(tiers: pd.Series | list[str] | None = None) -> alt.LayerChart:
     rows = pd.DataFrame(
         [{"order": i, "tier": t, "meaning": f"{t}: {TIER_STYLES[t].meaning}"} for i, t in enumerate(_present_tiers(tiers))]
     )
-    base = alt.Chart(rows, title=alt.Title("Where each number comes from")).encode(
+    base = alt.Chart(rows).encode(
         y=alt.Y("order:O", axis=None)
     )
     markers = base.mark_point(filled=True, size=110, opacity=1).encode(
@@ -152,4 +152,5 @@ def tier_legend(tiers: pd.Series | list[str] | None = None) -> alt.LayerChart:
         color=alt.Color("tier:N", scale=tier_color_scale(rows["tier"]), legend=None),
     )
     labels = base.mark_text(align="left", baseline="middle", dx=0).encode(x=alt.value(22), text="meaning:N")
-    return alt.layer(markers, labels).properties(width=CHART_WIDTH_PX, height=22 * len(rows))
+    return alt.layer(markers, labels).properties(
+        width=CHART_WIDTH_PX, height=22 * len(rows), title=alt.Title("Where each number comes from"))
