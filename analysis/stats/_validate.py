@@ -23,7 +23,7 @@ __all__ = [
 def _preview(values: np.ndarray, bad: np.ndarray) -> str:
     """Positions and values of the failing entries, at most five of them."""
     positions = np.flatnonzero(bad)
-    shown = ", ".join(f"[{i}]={values[i]!r}" for i in positions[:5])
+    shown = ", ".join(f"[{i}]={float(values[i])!r}" for i in positions[:5])
     more = f" and {len(positions) - 5} more" if len(positions) > 5 else ""
     return shown + more
 

@@ -60,14 +60,20 @@ def typical_within_variance(v: np.ndarray) -> float | None:
 
 
 def i2_from_tau2_pct(tau2: float, s2: float | None) -> float:
-    """I² in percent from tau²: 100 tau² / (tau² + s²) (metafor, RevMan); 0 when k = 1."""
+    """I² in percent from tau²: 100 tau² / (tau² + s²); 0 when k = 1 (s² is None) or tau² = 0.
+
+    Source: Higgins & Thompson 2002, Stat Med 21:1539; as computed by metafor and RevMan.
+    """
     if s2 is None or tau2 <= 0:
         return 0.0
     return 100.0 * tau2 / (tau2 + s2)
 
 
 def i2_from_q_pct(q: float, df: int) -> float:
-    """I² in percent from Q: 100 max(0, (Q - df) / Q) (Higgins & Thompson 2002); 0 when Q = 0."""
+    """I² in percent from Q: 100 max(0, (Q - df) / Q); 0 when Q = 0.
+
+    Source: Higgins & Thompson 2002, Stat Med 21:1539; Higgins et al. 2003, BMJ 327:557.
+    """
     if q <= 0 or q <= df:
         return 0.0
     return 100.0 * (q - df) / q
@@ -139,6 +145,8 @@ def heterogeneity(
     I² = 100 tau² / (tau² + s²) and H² = (tau² + s²) / s² (metafor; s² from
     :func:`typical_within_variance`); I²_Q = 100 (Q - df) / Q truncated at 0 and H²_Q = Q / df
     (Higgins & Thompson 2002); tau² and I² intervals by the Q-profile method (Viechtbauer 2007).
+    Source: Higgins & Thompson 2002, Stat Med 21:1539; Viechtbauer 2007, Stat Med 26:37;
+    metafor ``rma`` and ``confint``.
     ``tau2_ci`` names the Q-profile solver (see :func:`tau2_qprofile_ci`); None skips the
     interval, which needs two root searches, when only the point estimates are wanted.
     """

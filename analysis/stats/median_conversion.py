@@ -71,8 +71,9 @@ def median_iqr_to_mean_sd(median: float, q1: float, q3: float, n: int) -> Conver
     """Mean and SD from median and interquartile range.
 
     Formulas: mean = (0.7 + 0.39 / n) (q1 + q3) / 2 + (0.3 - 0.39 / n) m
-    (Luo et al. 2018, Stat Methods Med Res 27:1785);
-    SD = (q3 - q1) / eta(n) (Wan et al. 2014; :func:`wan_eta`).
+    and SD = (q3 - q1) / eta(n) (:func:`wan_eta`).
+    Source: Luo et al. 2018, Stat Methods Med Res 27:1785 (mean); Wan et al. 2014,
+    BMC Med Res Methodol 14:135 (SD).
     Worked by hand for m = 15, q1 = 10, q3 = 22, n = 50: weights 0.7078 and 0.2922, mean =
     0.7078 x 16 + 0.2922 x 15 = 15.7078; eta(50) = 2 Phi^-1(37.375 / 50.25 = 0.74378) =
     2 x 0.65505 = 1.31009, SD = 12 / 1.31009 = 9.1597.
@@ -89,7 +90,9 @@ def median_range_to_mean_sd(median: float, minimum: float, maximum: float, n: in
     """Mean and SD from median and range.
 
     Formulas: mean = w (a + b) / 2 + (1 - w) m with w = 4 / (4 + n^0.75)
-    (Luo et al. 2018); SD = (b - a) / xi(n) (Wan et al. 2014; :func:`wan_xi`).
+    and SD = (b - a) / xi(n) (:func:`wan_xi`).
+    Source: Luo et al. 2018, Stat Methods Med Res 27:1785 (mean); Wan et al. 2014,
+    BMC Med Res Methodol 14:135 (SD).
     Worked by hand for m = 15, a = 2, b = 40, n = 16: n^0.75 = 8, w = 4 / 12 = 1/3, mean =
     21 / 3 + 2 x 15 / 3 = 17; xi(16) = 2 Phi^-1(15.625 / 16.25 = 0.96154) = 2 x 1.7688 = 3.5376,
     SD = 38 / 3.5376 = 10.742.
@@ -109,8 +112,10 @@ def median_iqr_range_to_mean_sd(
     """Mean and SD from median, IQR and range together.
 
     Formulas: mean = w1 (a + b) / 2 + w2 (q1 + q3) / 2 + (1 - w1 - w2) m with
-    w1 = 2.2 / (2.2 + n^0.75), w2 = 0.7 - 0.72 / n^0.55 (Luo et al. 2018);
-    SD = (b - a) / (2 xi(n)) + (q3 - q1) / (2 eta(n)) (Wan et al. 2014).
+    w1 = 2.2 / (2.2 + n^0.75), w2 = 0.7 - 0.72 / n^0.55;
+    SD = (b - a) / (2 xi(n)) + (q3 - q1) / (2 eta(n)).
+    Source: Luo et al. 2018, Stat Methods Med Res 27:1785 (mean); Wan et al. 2014,
+    BMC Med Res Methodol 14:135 (SD).
     """
     count, (a, q1_, m, q3_, b) = _check_order(
         n, 5, minimum=minimum, q1=q1, median=median, q3=q3, maximum=maximum

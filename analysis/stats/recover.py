@@ -80,8 +80,9 @@ def recover_from_ci(
     off by up to d = 0.5 x 10^-decimals; the tolerance is the largest |e_high + e_low - 2 e_est|
     that such rounding errors e produce on the g scale (exactly, not to first order), so
     ``symmetric`` is True when |asymmetry| <= tolerance.
-    Source: Cochrane Handbook for Systematic Reviews of Interventions v6.5, section 6.3.1
-    (SE from a CI) and 6.3.2 (ratios on the log scale); Altman & Bland 2011, BMJ 343:d2090.
+    Source: Cochrane Handbook for Systematic Reviews of Interventions v6.5, section 6.3
+    (standard errors from confidence intervals, ratios on the log scale); Altman & Bland 2011,
+    BMJ 343:d2090.
     """
     check_choice(scale, SCALES, "scale")
     level = check_level(level)

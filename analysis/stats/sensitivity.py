@@ -58,8 +58,10 @@ def leave_one_out(
     tau2_ci: str | None = None,
 ) -> LeaveOneOutResult:
     """Pool the k - 1 remaining studies once for each study left out (needs k >= 2; k >= 3 for
-    Knapp-Hartung). Source: metafor ``leave1out``; Viechtbauer & Cheung 2010, Res Synth
-    Methods 1:112."""
+    Knapp-Hartung).
+
+    Source: metafor ``leave1out``; Viechtbauer & Cheung 2010, Res Synth Methods 1:112.
+    """
     y, v = as_effects(yi, vi)
     names = as_labels(labels, y.size)
     smallest = 3 if ci_method == "knha" else 2
@@ -90,8 +92,9 @@ def method_grid(
     """One row per (tau² estimator, interval method) pair, estimators varying slowest.
 
     Shows how much the conclusion rests on the choice of DerSimonian-Laird, REML or
-    Paule-Mandel and of the normal or Knapp-Hartung interval (Veroniki et al. 2016,
-    Res Synth Methods 7:55; IntHout et al. 2014, BMC Med Res Methodol 14:25).
+    Paule-Mandel and of the normal or Knapp-Hartung interval.
+    Source: Veroniki et al. 2016, Res Synth Methods 7:55 (tau² estimators); IntHout et al.
+    2014, BMC Med Res Methodol 14:25 (Knapp-Hartung versus normal intervals).
     """
     for name in methods:
         check_choice(name, POOL_METHODS, "pooling method")
@@ -124,6 +127,7 @@ def correlation_sweep(
     :func:`analysis.stats.effects.mean_change_from_pre_post`, whose change SD depends on r
     (Cochrane Handbook v6.5, section 6.5.2.8 recommends such a sensitivity analysis when r
     is imputed). One row per r, column ``r`` first.
+    Source: Cochrane Handbook v6.5, section 6.5.2.8 (imputed correlations and sensitivity).
     """
     rows = []
     for r in rs:
@@ -153,6 +157,7 @@ def exclusion_sets(
     ``sets`` maps a name (e.g. "one report per cohort", "adults only") to the labels to drop.
     One row per set, the first named "all studies"; columns ``set``, ``dropped`` (labels
     joined by "; ") and the pooled result. Unknown labels raise a ValueError.
+    Source: Cochrane Handbook v6.5, section 10.14 (sensitivity analyses by excluding studies).
     """
     y, v = as_effects(yi, vi)
     names = as_labels(labels, y.size)

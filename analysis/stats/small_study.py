@@ -1,8 +1,8 @@
 """Small-study effects: Egger's regression test and Begg's rank correlation test.
 
 Both have little power with few studies; a result with k < 10 is flagged ``underpowered``
-(Cochrane Handbook v6.5, section 13.3.5.4: tests for funnel plot asymmetry should be used
-only when at least 10 studies are included).
+(Cochrane Handbook v6.5, chapter 13: tests for funnel plot asymmetry should be used only
+when at least 10 studies are included).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ __all__ = [
     "egger_test",
 ]
 
-#: Below this many studies the tests are flagged as underpowered (Cochrane Handbook 13.3.5.4).
+#: Below this many studies the tests are flagged as underpowered (Cochrane Handbook, chapter 13).
 MIN_STUDIES_FOR_ASYMMETRY_TESTS = 10
 #: "lm": the classic Egger regression; "rma": metafor's default mixed-effects variant.
 EGGER_MODELS = ("lm", "rma")

@@ -65,7 +65,7 @@ def subgroup_analysis(
     A subgroup with one study under ``ci_method="knha"`` is pooled with the normal interval
     (Knapp-Hartung needs k >= 2); ``notes`` lists such subgroups.
     Source: Borenstein et al. 2009, Introduction to Meta-Analysis, ch. 19 (separate tau² per
-    subgroup); Cochrane Handbook v6.5, section 10.11.3.1; RevMan's test for subgroup differences.
+    subgroup); Cochrane Handbook v6.5, section 10.11; RevMan's test for subgroup differences.
     """
     y, v = as_effects(yi, vi)
     names = as_labels(labels, y.size)

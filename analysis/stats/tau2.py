@@ -158,7 +158,11 @@ def tau2_reml(y: np.ndarray, v: np.ndarray) -> float:
 
 
 def tau2_estimate(y: np.ndarray, v: np.ndarray, method: str) -> float:
-    """tau² by the named method: "FE" (0), "DL", "REML" or "PM" (see each function)."""
+    """tau² by the named method: "FE" (0), "DL", "REML" or "PM".
+
+    Source: see :func:`tau2_dersimonian_laird`, :func:`tau2_reml`, :func:`tau2_paule_mandel`;
+    Veroniki et al. 2016, Res Synth Methods 7:55 (review of the estimators).
+    """
     check_choice(method, TAU2_METHODS, "tau² method")
     if method == "FE":
         return 0.0
