@@ -27,6 +27,7 @@ import pandas as pd
 import vl_convert
 
 from analysis.figures.theme import BOOK_THEME_NAME, use_book_theme
+from analysis.tables.display import filter_mimebundle
 from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
 
 __all__ = ["ChartDisplay", "chart_spec", "script_safe_json", "show_chart", "vega_lite_version"]
@@ -130,11 +131,7 @@ class ChartDisplay:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         bundle = {"text/html": self.html, "image/svg+xml": self.svg, "text/plain": self.alt_text}
-        if include is not None:
-            bundle = {k: v for k, v in bundle.items() if k in include}
-        if exclude is not None:
-            bundle = {k: v for k, v in bundle.items() if k not in exclude}
-        return bundle
+        return filter_mimebundle(bundle, include, exclude)
 
     def __repr__(self) -> str:
         return f"<Chart: {self.alt_text}>"

@@ -15,9 +15,14 @@ import pandas as pd
 from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
 from analysis.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
 
-__all__ = ["TableDisplay", "show_table"]
+__all__ = ["TableDisplay", "filter_mimebundle", "show_table"]
 
 TABLE_LINK_TEXT = "Download the data behind this table (CSV)"
+
+
+def filter_mimebundle(bundle: dict[str, str], include=None, exclude=None) -> dict[str, str]:
+    """Keep the MIME types IPython asked for (``include``) and drop those it refused (``exclude``)."""
+    return {k: v for k, v in bundle.items() if (include is None or k in include) and (exclude is None or k not in exclude)}
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,7 @@ class TableDisplay:
         return f"{self.markdown_table}\n```{{=html}}\n{self.download_html}\n```\n"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        bundle = {"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}
-        if include is not None:
-            bundle = {k: v for k, v in bundle.items() if k in include}
-        if exclude is not None:
-            bundle = {k: v for k, v in bundle.items() if k not in exclude}
-        return bundle
+        return filter_mimebundle({"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}, include, exclude)
 
     def __repr__(self) -> str:
         return f"<Table: {self.n_rows} rows x {self.n_columns} columns; data in {self.csv_name}>"
