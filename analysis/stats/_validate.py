@@ -77,8 +77,7 @@ def as_labels(labels: Sequence[object] | None, k: int) -> tuple[str, ...]:
     out = tuple(str(label) for label in labels)
     if len(out) != k:
         raise ValueError(f"expected {k} labels (one per study), but got {len(out)}: {out!r}")
-    seen: set[str] = set()
-    repeated = sorted({label for label in out if label in seen or seen.add(label)})
+    repeated = sorted({label for label in out if out.count(label) > 1})
     if repeated:
         raise ValueError(f"labels must be unique, but these repeat: {repeated!r}")
     return out

@@ -69,6 +69,10 @@ class PooledResult:
     weights_pct: tuple[float, ...]
     notes: tuple[str, ...] = field(default=())
 
+    def ratio_ci(self) -> tuple[float, float, float]:
+        """(ratio, low, high): exp of the estimate and CI, for effects pooled on the log scale."""
+        return math.exp(self.estimate), math.exp(self.ci_low), math.exp(self.ci_high)
+
     def summary_row(self) -> dict[str, object]:
         """Every scalar field as a dict (the per-study tuples are in :meth:`study_frame`)."""
         row = {

@@ -99,3 +99,14 @@ def test_prediction_interval_by_hand() -> None:
     t_2 = 4.302653  # t quantile on k - 2 = 2 df
     assert result.pi_high - result.estimate == pytest.approx(t_2 * math.sqrt(7 / 6 + se2), rel=1e-6)
     assert result.pi_df == 2
+
+
+def test_brent_zeroin_finds_a_root_within_its_tolerance() -> None:
+    from analysis.stats.rootfinding import R_UNIROOT_TOL, brent_zeroin
+
+    assert R_UNIROOT_TOL == 2.0**-13  # .Machine$double.eps^0.25
+    root = brent_zeroin(lambda x: x * x - 2.0, 0.0, 2.0)
+    assert abs(root - math.sqrt(2.0)) <= R_UNIROOT_TOL
+    assert brent_zeroin(lambda x: x * x - 2.0, 0.0, 2.0, tol=1e-14) == pytest.approx(math.sqrt(2.0), abs=1e-13)
+    with pytest.raises(ValueError, match="opposite signs"):
+        brent_zeroin(lambda x: x * x + 1.0, 0.0, 2.0)
