@@ -1,0 +1,60 @@
+"""The loaded, validated evidence: one pandas DataFrame per table of the data package."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Evidence", "TABLE_NAMES"]
+
+#: the package's tables, in datapackage.json order (a test checks the two agree).
+TABLE_NAMES = (
+    "sources", "studies", "arms", "study_facts", "outcomes", "published_results", "published_result_studies",
+    "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Validated tables, each indexed by the file line of its row (index name ``line``).
+
+    A table that was not asked for (nor needed by one that was) is ``None``; ``tables`` names the
+    loaded ones. ``outcomes`` has its derived and recovered values filled in; ``derivations``
+    logs each of those computations (method, inputs, outputs, rounding or symmetry check).
+    Columns: string -> str (NaN when empty), integer -> Int64, number -> float64, boolean -> boolean.
+    """
+
+    data_dir: Path
+    tables: tuple[str, ...]
+    sources: pd.DataFrame | None = None
+    studies: pd.DataFrame | None = None
+    arms: pd.DataFrame | None = None
+    study_facts: pd.DataFrame | None = None
+    outcomes: pd.DataFrame | None = None
+    published_results: pd.DataFrame | None = None
+    published_result_studies: pd.DataFrame | None = None
+    risk_of_bias: pd.DataFrame | None = None
+    adverse_events: pd.DataFrame | None = None
+    screening: pd.DataFrame | None = None
+    excluded_reports: pd.DataFrame | None = None
+    excluded_report_facts: pd.DataFrame | None = None
+    derivations: pd.DataFrame | None = None
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name``; a clear error if it is unknown or was not loaded."""
+        if name not in TABLE_NAMES:
+            raise ValueError(f"unknown table {name!r}; valid names: {', '.join(TABLE_NAMES)}")
+        frame = getattr(self, name)
+        if frame is None:
+            raise ValueError(f"table {name!r} was not loaded; call load({name!r}, ...) to get it "
+                             f"(loaded: {', '.join(self.tables)})")
+        return frame
+
+    def study_labels(self) -> dict[str, str]:
+        """study_id -> display label ("Paik 2021"), in Table 1 order."""
+        studies = self.table("studies").sort_values("table1_row")
+        return dict(zip(studies["study_id"], studies["label"]))
+
+
+assert [f.name for f in fields(Evidence)][2:-1] == list(TABLE_NAMES)

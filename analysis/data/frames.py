@@ -1,0 +1,50 @@
+"""Turn a table's text into pandas frames: one of the cells as written, one typed by the schema.
+
+Both frames have one column per schema field (in schema order) and are indexed by the file
+line of each record (index name ``line``), so every rule can name the line it is about.
+Typing runs after frictionless has reported every cell that does not fit its type; such a
+cell becomes missing here only so that the remaining rules can still run: the load fails anyway.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data.csv_source import RawTable
+from analysis.data.descriptor import TableSpec
+
+__all__ = ["text_frame", "typed_frame"]
+
+
+def text_frame(spec: TableSpec, raw: RawTable) -> pd.DataFrame:
+    """Cells as written ('' when empty), columns matched to the schema by header name."""
+    positions = {name: i for i, name in enumerate(raw.header) if name}
+    columns = {}
+    for name in spec.field_names:
+        i = positions.get(name)
+        columns[name] = [rec[i] if i is not None and i < len(rec) else "" for rec in raw.records]
+    frame = pd.DataFrame(columns, index=pd.Index(raw.lines, name="line", dtype="int64"), dtype=object)
+    keep = [any(cell != "" for cell in rec) for rec in raw.records]  # blank rows are reported, not data
+    return frame.loc[keep] if not all(keep) else frame
+
+
+def _typed(series: pd.Series, field: dict) -> pd.Series:
+    kind = field.get("type", "string")
+    empty = series == ""
+    if kind == "integer":
+        numbers = pd.to_numeric(series.where(~empty), errors="coerce")
+        whole = numbers.where(numbers.mod(1).eq(0))
+        return whole.astype("Int64")
+    if kind == "number":
+        return pd.to_numeric(series.where(~empty), errors="coerce").astype("float64")
+    if kind == "boolean":
+        true_values = set(field.get("trueValues", ["true"]))
+        false_values = set(field.get("falseValues", ["false"]))
+        mapped = series.map(lambda v: True if v in true_values else (False if v in false_values else pd.NA))
+        return mapped.astype("boolean")
+    return series.where(~empty).astype("str")
+
+
+def typed_frame(spec: TableSpec, text: pd.DataFrame) -> pd.DataFrame:
+    """The text frame with each column in its schema type: string -> str (NaN when empty),
+    integer -> Int64, number -> float64, boolean -> boolean."""
+    return pd.DataFrame({f["name"]: _typed(text[f["name"]], f) for f in spec.fields}, index=text.index)

@@ -1,0 +1,75 @@
+"""``load()``: read the tables asked for (and those they depend on), validate all of them in one
+pass, derive the computed values, and either return the evidence or raise one error listing
+every problem found."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.data.csv_source import read_raw
+from analysis.data.derive import derive
+from analysis.data.descriptor import display_path, read_package
+from analysis.data.evidence import TABLE_NAMES, Evidence
+from analysis.data.frames import text_frame, typed_frame
+from analysis.data.problems import DataValidationError, Problem, problem
+from analysis.data.rules import check_rules
+from analysis.data.schema_check import check_foreign_keys, validate_schema
+from analysis.data.tables import LoadedTable
+
+__all__ = ["load", "STRUCTURAL_RULES"]
+
+#: problems after which a table's rows cannot be trusted to be what its header says; such a
+#: table is left out of the cross-table checks (which would only repeat the same fault).
+STRUCTURAL_RULES = frozenset({"missing-column", "duplicate-column", "blank-column-name", "column-name-mismatch",
+                              "malformed-csv", "line-break-in-cell"})
+
+
+def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
+    """Load and validate ``tables`` (all when none are named) from ``data_dir`` (default
+    :data:`analysis.paths.DATA_DIR`).
+
+    Only the named tables and the tables they reference (foreign keys, ``x-requires``) are
+    opened. Checks, in one pass: the Table Schema of each file (frictionless), foreign keys,
+    the domain rules of :mod:`analysis.data.rules`, and the derivations of
+    :mod:`analysis.data.derive`. Raises :class:`DataValidationError` listing every problem;
+    raises ValueError for an unknown table name.
+    """
+    from analysis.paths import DATA_DIR
+
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    package = read_package(data_dir)
+    names = package.closure(tables)
+    missing_fields = [n for n in names if n not in TABLE_NAMES]
+    if missing_fields:
+        raise ValueError(f"datapackage.json has table(s) {missing_fields} that Evidence does not know; "
+                         f"add them to analysis/data/evidence.py")
+    problems: list[Problem] = []
+    loaded: dict[str, LoadedTable] = {}
+    for name in names:
+        spec = package.tables[name]
+        path = data_dir / spec.path
+        shown = display_path(path)
+        if not path.is_file():
+            problems.append(problem(shown, None, None, None, "file-missing",
+                                    detail=f"datapackage.json lists table {name!r} at {path}"))
+            continue
+        raw = read_raw(path, shown)
+        found = [*raw.problems, *validate_schema(spec, data_dir, raw)]
+        problems.extend(found)
+        if any(p.rule in STRUCTURAL_RULES for p in found):
+            continue
+        text = text_frame(spec, raw)
+        loaded[name] = LoadedTable(spec, shown, text, typed_frame(spec, text))
+    texts = {n: t.text for n, t in loaded.items()}
+    for t in loaded.values():
+        references = {fk.ref_table for fk in t.spec.foreign_keys}
+        if references <= set(texts):
+            problems.extend(check_foreign_keys(t.spec, t.text, texts, t.file))
+    problems.extend(check_rules(loaded))
+    outcomes, derivations, derive_problems = derive(loaded)
+    problems.extend(derive_problems)
+    if problems:
+        raise DataValidationError(problems)
+    frames = {n: t.typed for n, t in loaded.items()}
+    if outcomes is not None:
+        frames["outcomes"] = outcomes
+    return Evidence(data_dir=data_dir, tables=names, derivations=derivations, **frames)
