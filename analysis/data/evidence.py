@@ -1,7 +1,7 @@
 """The loaded, validated evidence: one pandas DataFrame per table of the data package."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -55,6 +55,3 @@ class Evidence:
         """study_id -> display label ("Paik 2021"), in Table 1 order."""
         studies = self.table("studies").sort_values("table1_row")
         return dict(zip(studies["study_id"], studies["label"]))
-
-
-assert [f.name for f in fields(Evidence)][2:-1] == list(TABLE_NAMES)

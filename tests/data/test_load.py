@@ -7,6 +7,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import analysis.data as data_api
 from analysis.data import TABLE_NAMES, Evidence, count_and_total_from_percent, count_from_percent, load
@@ -146,3 +148,17 @@ def test_readme_documents_every_table_and_field():
         body = section[1].split("\n### ", 1)[0]
         for field in resource["schema"]["fields"]:
             assert f"| `{field['name']}` |" in body, (resource["name"], field["name"])
+
+
+@given(n=st.integers(min_value=1, max_value=999), data=st.data())
+def test_count_from_percent_inverts_one_decimal_rounding(n, data):
+    # below 1000 patients, neighbouring counts differ by more than 0.1 percentage points, so a
+    # one-decimal percentage determines its count
+    k = data.draw(st.integers(min_value=0, max_value=n))
+    assert count_from_percent(f"{100 * k / n:.1f}", n).events == k
+
+
+def test_problem_rendering_without_a_cell():
+    problem = data_api.Problem("data/x.csv", 3, None, None, "malformed-csv", "re-save it", "',' expected")
+    assert str(problem) == ("data/x.csv, line 3: breaks rule 'malformed-csv': the file must be readable as UTF-8 "
+                            "comma-separated values (',' expected); fix: re-save it")
