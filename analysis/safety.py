@@ -130,7 +130,7 @@ def side_by_side(adverse_events: pd.DataFrame, outcomes: pd.DataFrame, labels: d
         for _, row in counted.iterrows():
             arm = arm_names.setdefault(row["arm_id"], row["arm_id"].split(".", 1)[-1].replace("_", " "))
             when = "" if row["time_point"] == "not stated" else f" at {row['time_point']}"
-            other.append(f"{words[row["outcome"]]}{when}, {arm} arm: {int(row["events"])}/{int(row["total"])} "
+            other.append(f"{words[row['outcome']]}{when}, {arm} arm: {int(row['events'])}/{int(row['total'])} "
                          f"({row['tier']})")
         flags = disagreements[(disagreements["study_id"] == study_id) & disagreements["flagged"]]
         rows.append({"study": label, "table4_events": "; ".join(events) if events else "none listed",
