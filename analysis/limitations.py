@@ -1,0 +1,295 @@
+"""Limitations the reproduction finds, each as a computed check on the data.
+
+* :func:`patient_overlap`: reports of the same patients counted as separate studies
+  (``studies.same_patients_as``): Table 1 total - re-reported patients, against the stated total.
+* :func:`results_with_overlap`: the paper's pooled results that hold both reports of the same patients.
+* :func:`eligibility_table`: study sizes against the paper's size rule (Methods 2.1 "more than 10
+  patients"; Results 3.1 excludes "less than 10"), age group and population.
+* :func:`population_mix` and :func:`scale_mix`: which pooled results mix populations (children,
+  anti-MDA5 ILD cohorts) or measurement scales (MMT-8, MMT, CMAS; CK in "U" and "UI").
+* :func:`small_study_check`: Egger and Begg tests on the public effects, and the number of
+  studies behind every pooled result against the 10 the Cochrane Handbook (v6.5, chapter 13)
+  asks for before testing funnel asymmetry.
+* :func:`inputs_availability`: how many study-arm inputs of the pooled results are public.
+* :func:`design_table`: which studies have a comparison group at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data import Evidence
+from analysis.format import is_missing
+from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.stats import BeggResult, EggerResult, begg_test, egger_test
+from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
+from analysis.study_effects import OUTCOMES, study_effects
+
+__all__ = [
+    "SINGLE_STUDY_RESULTS",
+    "SIZE_RULE_PATIENTS",
+    "InputsAvailability",
+    "PatientOverlap",
+    "SmallStudyCheck",
+    "design_table",
+    "eligibility_table",
+    "inputs_availability",
+    "patient_overlap",
+    "population_mix",
+    "results_with_overlap",
+    "scale_mix",
+    "small_study_check",
+]
+
+#: the size in the paper's rules: "more than 10 patients" (Methods 2.1) and "less than 10 patients"
+#: as an exclusion reason (Results 3.1).
+SIZE_RULE_PATIENTS = 10
+#: muscle scales named in Table 1 endpoints, most specific first.
+MUSCLE_SCALES = ("MMT-8", "CMAS", "MMT")
+#: pooled results the paper says hold a single study without saying which (its candidate list in
+#: published_result_studies is longer): "only one article ... has UI as the unit" (Results 3.5, paragraph 2).
+SINGLE_STUDY_RESULTS = {"ck.unit.ui": "Results 3.5, paragraph 2"}
+_RESULT_OUTCOME = {"cdasi_activity": "CDASI", "mmt": "MMT", "ck": "CK", "death": "death (risk ratio)",
+                   "fvc_pct_predicted": "FVC % predicted"}
+
+
+@dataclass(frozen=True)
+class PatientOverlap:
+    """Patients in Table 1 against the stated total.
+
+    ``table1_total`` = sum of Table 1's patient column; ``re_reported`` = patients of reports
+    that re-report another included report's patients; ``distinct`` = table1_total - re_reported.
+    ``stated`` is the paper's total (screening step ``patients_included``); ``explains_stated``
+    is True when ``distinct == stated``. ``pairs``: study, same_patients_as, n, basis.
+    """
+
+    table1_total: int
+    re_reported: int
+    distinct: int
+    stated: int | None
+    explains_stated: bool
+    pairs: pd.DataFrame
+
+
+def patient_overlap(studies: pd.DataFrame, screening: pd.DataFrame) -> PatientOverlap:
+    """Compute :class:`PatientOverlap` from ``studies`` and ``screening``."""
+    labels = dict(zip(studies["study_id"], studies["label"]))
+    repeat = studies[studies["same_patients_as"].notna()]
+    stated = screening.loc[screening["step_id"] == "patients_included", "count"]
+    if len(stated) != 1:
+        raise ValueError("screening: expected exactly one row with step_id 'patients_included', "
+                         f"found {len(stated)} (data/screening.csv).")
+    stated_value = None if is_missing(stated.iloc[0]) else int(stated.iloc[0])
+    total, again = int(studies["total_n"].sum()), int(repeat["total_n"].sum())
+    pairs = pd.DataFrame({"study": [labels[s] for s in repeat["study_id"]],
+                          "same_patients_as": [labels[s] for s in repeat["same_patients_as"]],
+                          "patients": repeat["total_n"].astype("Int64").to_numpy(),
+                          "basis": repeat["same_patients_basis"].to_numpy()})
+    return PatientOverlap(table1_total=total, re_reported=again, distinct=total - again, stated=stated_value,
+                          explains_stated=stated_value is not None and total - again == stated_value, pairs=pairs)
+
+
+def _first_statement(published_results: pd.DataFrame) -> pd.DataFrame:
+    """The first stated row of each result key (the estimate as printed first)."""
+    return published_results.drop_duplicates("result_key").set_index("result_key")
+
+
+def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
+    """Pooled results whose arms include a report and the report it re-reports.
+
+    Columns: result_key, outcome, analysis, estimate, basis (stated / implied / candidate, as
+    ``published_result_studies`` gives it; "candidate" means both are among the studies the
+    result may hold), reports. A result in :data:`SINGLE_STUDY_RESULTS` cannot hold two reports
+    and is skipped.
+    """
+    studies = evidence.table("studies")
+    members = evidence.table("published_result_studies")
+    first = _first_statement(evidence.table("published_results"))
+    labels = evidence.study_labels()
+    rows = []
+    for _, study in studies[studies["same_patients_as"].notna()].iterrows():
+        pair = {study["study_id"], study["same_patients_as"]}
+        for key, group in members.groupby("result_key", sort=False):
+            if key in SINGLE_STUDY_RESULTS:
+                continue
+            inside = group[group["study_id"].isin(pair)]
+            if set(inside["study_id"]) == pair:
+                rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),
+                             "analysis": first.at[key, "analysis"] if is_missing(first.at[key, "subgroup_level"])
+                             else f"subgroup: {first.at[key, 'subgroup_level']}",
+                             "estimate": first.at[key, "estimate"],
+                             "basis": "; ".join(sorted(set(inside["basis"]))),
+                             "reports": " and ".join(labels[s] for s in sorted(pair, key=list(labels).index))})
+    return pd.DataFrame(rows, columns=["result_key", "outcome", "analysis", "estimate", "basis", "reports"])
+
+
+def eligibility_table(studies: pd.DataFrame) -> pd.DataFrame:
+    """Per study: patients against both readings of the size rule, age group and population.
+
+    ``more_than_10`` = n > SIZE_RULE_PATIENTS (Methods 2.1 wording); ``not_fewer_than_10`` =
+    n >= SIZE_RULE_PATIENTS (the exclusion reason of Results 3.1). Values "yes"/"no".
+    """
+    frame = studies.sort_values("table1_row")
+    n = frame["total_n"].astype(int)
+    return pd.DataFrame({
+        "study": frame["label"].to_numpy(),
+        "design": frame["design"].to_numpy(),
+        "patients": n.to_numpy(),
+        "more_than_10": ["yes" if v > SIZE_RULE_PATIENTS else "no" for v in n],
+        "not_fewer_than_10": ["yes" if v >= SIZE_RULE_PATIENTS else "no" for v in n],
+        "age_group": frame["age_group"].to_numpy(),
+        "mean_age_years": frame["mean_age_years"].to_numpy(),
+        "population": frame["population"].to_numpy(),
+    })
+
+
+def _membership(evidence: Evidence) -> pd.DataFrame:
+    members = evidence.table("published_result_studies")
+    studies = evidence.table("studies").set_index("study_id")
+    arms = evidence.table("arms").set_index("arm_id")
+    return members.assign(population=members["study_id"].map(studies["population"]),
+                          age_group=members["study_id"].map(studies["age_group"]),
+                          endpoints=members["study_id"].map(studies["endpoints"]),
+                          role=members["arm_id"].map(arms["role"]))
+
+
+def population_mix(evidence: Evidence) -> pd.DataFrame:
+    """Per pooled result: the populations and age groups of its (possible) member studies.
+
+    Columns: result_key, studies, populations, has_juvenile, has_anti_mda5_ild, basis.
+    """
+    labels = evidence.study_labels()
+    rows = []
+    for key, group in _membership(evidence).groupby("result_key", sort=False):
+        studies = list(dict.fromkeys(group["study_id"]))
+        rows.append({"result_key": key, "studies": ", ".join(labels[s] for s in studies),
+                     "populations": "; ".join(dict.fromkeys(group["population"])),
+                     "has_juvenile": bool((group["age_group"] == "juvenile").any()),
+                     "has_anti_mda5_ild": bool(group["population"].str.contains("MDA5").any()),
+                     "basis": "; ".join(sorted(set(group["basis"])))})
+    return pd.DataFrame(rows)
+
+
+def _muscle_scale(endpoints: str) -> str:
+    named = [s for s in MUSCLE_SCALES if s in endpoints.split(", ") or (s == "MMT-8" and "MMT-8" in endpoints)]
+    return " and ".join(named) if named else "none named"
+
+
+def scale_mix(evidence: Evidence) -> pd.DataFrame:
+    """The measurement behind each pooled MMT and CK result.
+
+    MMT: the muscle scales each member study names in Table 1's endpoints. CK: the unit the
+    paper gives each CK subgroup (only the subgroup's unit is stated, never a study's).
+    Columns: result_key, study, measure_named, basis.
+    """
+    labels = evidence.study_labels()
+    first = _first_statement(evidence.table("published_results"))
+    rows = []
+    for _, row in _membership(evidence).iterrows():
+        key = row["result_key"]
+        if key.startswith("mmt."):
+            measure = f"Table 1 endpoints name: {_muscle_scale(row['endpoints'])}"
+        elif key.startswith("ck."):
+            measure = f"subgroup unit as printed: {first.at[key, 'unit_stated']}"
+        else:
+            continue
+        rows.append({"result_key": key, "study": labels[row["study_id"]], "measure_named": measure,
+                     "basis": row["basis"]})
+    return pd.DataFrame(rows, columns=["result_key", "study", "measure_named", "basis"])
+
+
+@dataclass(frozen=True)
+class SmallStudyCheck:
+    """Egger and Begg tests on the public CDASI effects, and k behind every pooled result.
+
+    ``k_table``: result_key, outcome, k (intervention arms the paper pooled; for candidate sets
+    the number of candidates, an upper bound; 1 for :data:`SINGLE_STUDY_RESULTS`),
+    k_is_upper_bound, below_minimum.
+    """
+
+    outcome: str
+    k_public: int
+    k_paper: int
+    egger: EggerResult | None
+    begg: BeggResult | None
+    min_studies: int
+    k_table: pd.DataFrame
+
+    @property
+    def max_k(self) -> int:
+        return int(self.k_table["k"].max())
+
+
+def small_study_check(evidence: Evidence, outcome: str = "cdasi_activity",
+                      settings: AnalysisSettings = PAPER_SETTINGS) -> SmallStudyCheck:
+    """Run :func:`analysis.stats.egger_test` (classic regression) and :func:`begg_test` on the
+    public effects of ``outcome`` (at least 3 are needed; otherwise both are None), and count the
+    arms behind each pooled result of the paper."""
+    effects = study_effects(evidence, outcome, settings)
+    public = effects[effects["yi"].notna()]
+    egger = begg = None
+    if len(public) >= 3:
+        egger = egger_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
+        begg = begg_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
+    first = _first_statement(evidence.table("published_results"))
+    rows = []
+    for key, group in _membership(evidence).groupby("result_key", sort=False):
+        if first.at[key, "status"] != "stated":
+            continue
+        treated = group[group["role"] != "comparator"]
+        single = key in SINGLE_STUDY_RESULTS
+        candidate = bool((treated["basis"] == "candidate").any()) and not single
+        k = 1 if single else int(treated["arm_id"].nunique())
+        rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),
+                     "k": k, "k_is_upper_bound": candidate, "below_minimum": k < MIN_STUDIES_FOR_ASYMMETRY_TESTS})
+    return SmallStudyCheck(outcome=outcome, k_public=len(public), k_paper=len(effects), egger=egger, begg=begg,
+                           min_studies=MIN_STUDIES_FOR_ASYMMETRY_TESTS, k_table=pd.DataFrame(rows))
+
+
+@dataclass(frozen=True)
+class InputsAvailability:
+    """Study-arm inputs of the pooled results (one per row of ``study_effects``), public or not.
+
+    ``table``: outcome, inputs, public, missing. Public = an effect could be computed
+    (tier primary, derived or recovered); missing = tier ``missing``.
+    """
+
+    table: pd.DataFrame
+    n_inputs: int
+    n_public: int
+    n_missing: int
+
+
+def inputs_availability(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTINGS) -> InputsAvailability:
+    """Count public and missing inputs per outcome of :data:`analysis.study_effects.OUTCOMES`."""
+    rows = []
+    for outcome, spec in OUTCOMES.items():
+        effects = study_effects(evidence, outcome, settings)
+        public = int(effects["yi"].notna().sum())
+        rows.append({"outcome": spec.label, "inputs": len(effects), "public": public, "missing": len(effects) - public})
+    table = pd.DataFrame(rows)
+    return InputsAvailability(table=table, n_inputs=int(table["inputs"].sum()), n_public=int(table["public"].sum()),
+                              n_missing=int(table["missing"].sum()))
+
+
+def design_table(evidence: Evidence) -> pd.DataFrame:
+    """Per study: design, whether it has a comparison group (``arms.role == comparator``), and
+    which pooled outcomes use it as a within-arm before-after change.
+
+    Columns: study, design, comparison_group, pooled_before_after.
+    """
+    studies = evidence.table("studies").sort_values("table1_row")
+    arms = evidence.table("arms")
+    members = _membership(evidence)
+    first = _first_statement(evidence.table("published_results"))
+    rows = []
+    for _, study in studies.iterrows():
+        comparators = arms[(arms["study_id"] == study["study_id"]) & (arms["role"] == "comparator")
+                           & arms["subset_of"].isna()]
+        mine = members[(members["study_id"] == study["study_id"])]
+        outcomes = [o for o in dict.fromkeys(first.loc[mine["result_key"], "outcome"]) if o != "death"]
+        rows.append({"study": study["label"], "design": study["design"],
+                     "comparison_group": "; ".join(comparators["label"]) if len(comparators) else "none",
+                     "pooled_before_after": ", ".join(_RESULT_OUTCOME[o] for o in outcomes) if outcomes else "none"})
+    return pd.DataFrame(rows)
