@@ -1,0 +1,126 @@
+"""Sensitivity analyses of the public inputs: the pre-post correlation sweep, the estimator x interval
+grid and leave-one-out, for every outcome with at least one public effect.
+
+:func:`full_grid` crosses, for each such outcome, every r of ``settings.rs`` with the tau² estimators
+DL, REML and PM and the normal and Hartung-Knapp intervals (one pooled row each, ``omitted`` empty),
+and adds a leave-one-out row per omitted study wherever the engine allows it (k >= 2; k >= 3 for
+Hartung-Knapp). A combination the engine cannot pool (Hartung-Knapp with one study) stays as a row
+with empty results and a note. Only the changes built from before/after SDs depend on r; their
+inputs are read once and re-derived per r (:func:`analysis.stats.mean_change_from_pre_post`).
+The default evidence is loaded once per process and cached (:func:`cached_evidence`).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import Evidence, load
+from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.stats import mean_change_from_pre_post, pool
+from analysis.study_effects import OUTCOMES, Z95, study_effects
+
+__all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "cached_evidence", "public_outcomes",
+           "effects_at_r", "r_sweep", "full_grid"]
+
+GRID_METHODS = ("DL", "REML", "PM")
+GRID_CI_METHODS = ("normal", "knha")
+GRID_COLUMNS = ("outcome", "scale", "r", "method", "ci_method", "omitted", "k", "estimate", "se", "ci_low",
+                "ci_high", "tau2", "i2_pct", "q_p", "pi_low", "pi_high", "note")
+
+
+@lru_cache(maxsize=1)
+def cached_evidence() -> Evidence:
+    """The evidence of ``data/``, loaded and validated once per process."""
+    return load()
+
+
+def public_outcomes(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTINGS) -> dict[str, pd.DataFrame]:
+    """outcome -> its public effects (:func:`study_effects` rows not ``missing``), for outcomes with any."""
+    found = {}
+    for outcome in OUTCOMES:
+        effects = study_effects(evidence, outcome, settings)
+        public = effects[effects["tier"] != "missing"].reset_index(drop=True)
+        if not public.empty:
+            found[outcome] = public
+    return found
+
+
+def _r_inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[int, pd.Series]:
+    """Row position -> the outcomes row (means, SDs, n) of each effect that depends on r."""
+    outcomes = evidence.table("outcomes")
+    inputs = {}
+    for i, e in enumerate(effects.itertuples(index=False)):
+        if not pd.isna(e.r):
+            row = outcomes[(outcomes["arm_id"] == e.arm_id) & (outcomes["outcome"] == e.outcome)
+                           & (outcomes["statistic"] == "mean_sd_before_after")]
+            inputs[i] = row.iloc[0]
+    return inputs
+
+
+def effects_at_r(effects: pd.DataFrame, inputs: dict[int, pd.Series], r: float) -> tuple[np.ndarray, np.ndarray]:
+    """(yi, vi) of ``effects`` with every r-dependent change re-derived at correlation ``r``."""
+    yi, vi = effects["yi"].to_numpy(float).copy(), effects["vi"].to_numpy(float).copy()
+    for i, o in inputs.items():
+        e = mean_change_from_pre_post(o["mean_before"], o["sd_before"], o["mean_after"], o["sd_after"], int(o["n"]), r)
+        yi[i], vi[i] = e.yi, e.vi
+    return yi, vi
+
+
+def _row(outcome: str, scale: str, r: float, method: str, ci_method: str, omitted: str, y, v, labels) -> dict:
+    base = {"outcome": outcome, "scale": scale, "r": r, "method": method, "ci_method": ci_method,
+            "omitted": omitted, "k": len(y)}
+    if ci_method == "knha" and len(y) < 2:
+        return {**base, "note": "Hartung-Knapp needs at least 2 studies"}
+    res = pool(y, v, method=method, ci_method=ci_method, labels=labels, tau2_ci=None)
+    return {**base, "estimate": res.estimate, "se": res.se, "ci_low": res.ci_low, "ci_high": res.ci_high,
+            "tau2": res.tau2, "i2_pct": res.i2_pct, "q_p": res.q_p, "pi_low": res.pi_low, "pi_high": res.pi_high,
+            "note": "; ".join(res.notes)}
+
+
+def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:
+    """The whole grid as one tidy frame (columns :data:`GRID_COLUMNS`; analysis scale, log for ratios).
+
+    Rows without leave-one-out: outcomes x len(settings.rs) x 3 estimators x 2 intervals.
+    """
+    evidence = cached_evidence() if evidence is None else evidence
+    rows = []
+    for outcome, effects in public_outcomes(evidence, settings).items():
+        inputs = _r_inputs(evidence, effects)
+        labels = list(effects["label"])
+        scale = OUTCOMES[outcome].scale
+        for r in settings.rs:
+            y, v = effects_at_r(effects, inputs, r)
+            for method in GRID_METHODS:
+                for ci_method in GRID_CI_METHODS:
+                    rows.append(_row(outcome, scale, r, method, ci_method, "", y, v, labels))
+                    if len(y) >= (3 if ci_method == "knha" else 2):
+                        for j, label in enumerate(labels):
+                            keep = np.arange(len(y)) != j
+                            rows.append(_row(outcome, scale, r, method, ci_method, label, y[keep], v[keep],
+                                             [x for x, m in zip(labels, keep) if m]))
+    return pd.DataFrame(rows, columns=list(GRID_COLUMNS))
+
+
+def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
+            settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:
+    """For each r of ``settings.rs``: each r-dependent study change (series = its label) and the pool
+    of the outcome's public effects (series "Pool of public inputs") under ``settings``; columns
+    ``series``, ``r``, ``estimate``, ``ci_low``, ``ci_high``, ``se``."""
+    effects = public_outcomes(evidence, settings).get(outcome)
+    if effects is None:
+        raise ValueError(f"outcome {outcome!r} has no public effect to sweep; outcomes with some: "
+                         f"{', '.join(public_outcomes(evidence, settings))}")
+    inputs = _r_inputs(evidence, effects)
+    rows = []
+    for r in settings.rs:
+        y, v = effects_at_r(effects, inputs, r)
+        for i in inputs:
+            se = float(np.sqrt(v[i]))
+            rows.append({"series": f"{effects['label'].iloc[i]} change", "r": r, "estimate": y[i],
+                         "ci_low": y[i] - Z95 * se, "ci_high": y[i] + Z95 * se, "se": se})
+        res = pool(y, v, labels=list(effects["label"]), tau2_ci=None, **settings.pool_options())
+        rows.append({"series": "Pool of public inputs", "r": r, "estimate": res.estimate, "ci_low": res.ci_low,
+                     "ci_high": res.ci_high, "se": res.se})
+    return pd.DataFrame(rows)
