@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from analysis.stats._validate import as_effects, check_choice
@@ -97,6 +96,8 @@ def egger_test(
     underpowered, note = _power_note(k)
     sei = np.sqrt(v)
     if model == "lm":
+        import statsmodels.api as sm  # imported here: statsmodels takes ~1 s to import
+
         fit = sm.OLS(y / sei, sm.add_constant(1.0 / sei, has_constant="add")).fit()
         return EggerResult(
             k=k, model=model, method=None, test="t", coef=float(fit.params[0]),
