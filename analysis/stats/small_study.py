@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.stats._validate import as_effects, check_choice
 from analysis.stats.metaregression import METAREG_METHODS, METAREG_TESTS, meta_regression
@@ -135,6 +134,8 @@ def begg_test(yi: np.ndarray, vi: np.ndarray) -> BeggResult:
     y_star = (y - mu) / np.sqrt(v_star)
     ties = np.unique(y_star).size < k or np.unique(v).size < k
     p_method = "asymptotic" if ties else "exact"
+    from scipy import stats  # imported here: scipy.stats takes ~0.8 s to import
+
     result = stats.kendalltau(y_star, v, method=p_method)
     if ties:
         note = "; ".join(filter(None, [note, "ties: normal approximation for p"]))
