@@ -1,0 +1,98 @@
+"""Display frames for the efficacy chapters (skin, muscle, CK): the reproduction rows of an
+outcome, the study effects with their tiers, the missing inputs and the sensitivity grid, with
+numbers formatted by :mod:`analysis.format` so every page shows a result the same way."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.format import est_ci, fmt_int, fmt_num, fmt_pct, fmt_p
+from analysis.stats import LeaveOneOutResult, leave_one_out
+from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+
+__all__ = ["published_text", "regenerated_text", "comparison_table", "effects_table", "missing_table",
+           "grid_table", "public_leave_one_out", "result_row"]
+
+
+def published_text(row: pd.Series) -> str:
+    """The published result of a reproduction row as "est (95% CI low to high)"."""
+    return est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
+
+
+def regenerated_text(row: pd.Series) -> str:
+    """The regenerated result of a reproduction row, or "not available"."""
+    return est_ci(row["regenerated_estimate"], row["regenerated_ci_low"], row["regenerated_ci_high"])
+
+
+def result_row(table: pd.DataFrame, result_id: str) -> pd.Series:
+    """The reproduction row of ``result_id``; ValueError listing the ids otherwise."""
+    rows = table[table["result_id"] == result_id]
+    if len(rows) != 1:
+        raise ValueError(f"unknown result_id {result_id!r}; valid ids: {', '.join(table['result_id'])}")
+    return rows.iloc[0]
+
+
+def comparison_table(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The reproduction rows of ``outcome``: where printed, published and regenerated results,
+    verdict, whether agreement is by construction, and what is missing."""
+    rows = table[table["outcome"] == outcome]
+    if rows.empty:
+        raise ValueError(f"no reproduction rows for outcome {outcome!r}; outcomes: {sorted(set(table['outcome']))}")
+    return pd.DataFrame({
+        "result_id": rows["result_id"],
+        "printed at": rows["location"],
+        "published": [published_text(r) for _, r in rows.iterrows()],
+        "regenerated": [regenerated_text(r) for _, r in rows.iterrows()],
+        "verdict": rows["verdict"],
+        "by construction": ["yes" if b else "no" for b in rows["by_construction"]],
+        "missing inputs": rows["missing_inputs"],
+    }).reset_index(drop=True)
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """Study effects: label, n, effect (95% CI), tier, how it was obtained and its source."""
+    return pd.DataFrame({
+        "study or arm": effects["label"],
+        "n": [fmt_int(n) for n in effects["n"]],
+        "effect (95% CI)": [est_ci(y, lo, hi) for y, lo, hi in zip(effects["yi"], effects["ci_low"], effects["ci_high"])],
+        "tier": effects["tier"],
+        "inputs": effects["input_tier"],
+        "how obtained": [m if m else "not available" for m in effects["method"]],
+        "source": [s if s else "none" for s in effects["source"]],
+    })
+
+
+def missing_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``effects`` whose inputs are not public, naming what is missing."""
+    rows = effects[effects["tier"] == "missing"]
+    return pd.DataFrame({
+        "study or arm": rows["label"],
+        "n": [fmt_int(n) for n in rows["n"]],
+        "pooled by the paper in": rows["result_keys"],
+        "tier": rows["tier"],
+        "what is missing": rows["missing"],
+    }).reset_index(drop=True)
+
+
+def grid_table(grid: pd.DataFrame, outcome: str, r: float) -> pd.DataFrame:
+    """Estimator x interval rows of the sensitivity grid for ``outcome`` at correlation ``r``
+    (all studies), formatted."""
+    rows = grid[(grid["outcome"] == outcome) & (grid["omitted"] == "") & ((grid["r"] - r).abs() < 1e-12)]
+    if rows.empty:
+        raise ValueError(f"the grid has no all-study rows for outcome {outcome!r} at r = {r}")
+    return pd.DataFrame({
+        "tau² estimator": rows["method"],
+        "interval": rows["ci_method"].map({"normal": "normal (Wald)", "knha": "Hartung-Knapp"}),
+        "estimate (95% CI)": [est_ci(e, lo, hi) for e, lo, hi in zip(rows["estimate"], rows["ci_low"], rows["ci_high"])],
+        "tau²": [fmt_num(t) for t in rows["tau2"]],
+        "I²": [fmt_pct(i) for i in rows["i2_pct"]],
+        "heterogeneity p": [fmt_p(p) for p in rows["q_p"]],
+        "prediction interval": [f"{fmt_num(lo)} to {fmt_num(hi)}" if not pd.isna(lo) else "not available"
+                                for lo, hi in zip(rows["pi_low"], rows["pi_high"])],
+    }).reset_index(drop=True)
+
+
+def public_leave_one_out(effects: pd.DataFrame, settings: AnalysisSettings = PAPER_SETTINGS) -> LeaveOneOutResult:
+    """Leave-one-out of the public effects under ``settings``."""
+    rows = effects[effects["tier"] != "missing"]
+    return leave_one_out(rows["yi"].to_numpy(float), rows["vi"].to_numpy(float), labels=list(rows["label"]),
+                         **settings.pool_options())
