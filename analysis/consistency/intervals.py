@@ -1,0 +1,165 @@
+"""Checks (a) and (b): each published interval against its estimate, and each printed p-value
+against its interval.
+
+A Wald interval is symmetric about its estimate on the analysis scale (identity for mean
+differences, log for ratios), so an asymmetry larger than the rounding of the three printed
+numbers can explain is a misprint or a different kind of interval. The same interval implies a
+two-sided p-value for the null (0 for differences, 1 for ratios): z = g(estimate) / SE with
+SE = (g(high) - g(low)) / (2 x 1.96). Source: Altman & Bland 2011, BMJ 343:d2090 ("How to
+obtain the P value from a confidence interval"); Cochrane Handbook v6.5, section 6.3.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import pandas as pd
+from scipy import stats
+
+from analysis.consistency.result import CheckResult, overall_status, rounding_half_unit
+from analysis.format import fmt_num, fmt_p
+from analysis.stats import recover_from_ci
+from analysis.stats.recover import decimals_of
+
+__all__ = ["check_ci_symmetry", "check_p_against_ci", "implied_p_range", "result_scale", "stated_intervals"]
+
+Z_95 = float(stats.norm.isf(0.025))
+
+
+def result_scale(measure_named: object) -> str:
+    """"log" when the paper names a ratio measure (risk/odds/hazard ratio), else "identity"."""
+    return "log" if isinstance(measure_named, str) and "ratio" in measure_named.lower() else "identity"
+
+
+def stated_intervals(published_results: pd.DataFrame) -> pd.DataFrame:
+    """The published rows that print an estimate with both interval bounds, with their scale."""
+    rows = published_results[
+        (published_results["status"] == "stated")
+        & published_results["estimate"].notna()
+        & published_results["ci_low"].notna()
+        & published_results["ci_high"].notna()
+    ].copy()
+    rows["scale"] = [result_scale(m) for m in rows["measure_named"]]
+    return rows
+
+
+def check_ci_symmetry(evidence) -> CheckResult:
+    """(a) Is each published 95% CI symmetric about its estimate on the right scale, within rounding?
+
+    Uses :func:`analysis.stats.recover_from_ci` (asymmetry g(high) + g(low) - 2 g(estimate) and
+    the largest asymmetry the printed decimals allow).
+    """
+    rows = stated_intervals(evidence.table("published_results"))
+    records = []
+    for _, row in rows.iterrows():
+        est, low, high = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
+        record = {"result_id": row["result_id"], "location": row["location"], "estimate": est,
+                  "ci_low": low, "ci_high": high, "scale": row["scale"]}
+        if not low <= est <= high:
+            record.update(decimals=pd.NA, asymmetry=math.nan, tolerance=math.nan, status="inconsistent",
+                          note="estimate lies outside its interval")
+        else:
+            rec = recover_from_ci(est, low, high, scale=row["scale"])
+            record.update(decimals=rec.decimals, asymmetry=rec.asymmetry, tolerance=rec.asymmetry_tolerance,
+                          status="consistent" if rec.symmetric else "inconsistent", note=rec.note)
+        records.append(record)
+    details = pd.DataFrame(records)
+    bad = details[details["status"] == "inconsistent"]
+    worst = ", ".join(
+        f"{r.result_id} ({fmt_num(r.estimate)}, {fmt_num(r.ci_low)} to {fmt_num(r.ci_high)}: "
+        f"asymmetry {fmt_num(r.asymmetry, 3)} against a rounding tolerance of {fmt_num(r.tolerance, 3)})"
+        for r in bad.itertuples()
+    )
+    finding = (f"{len(details) - len(bad)} of {len(details)} printed intervals are symmetric within rounding"
+               + (f"; {len(bad)} are not: {worst}." if len(bad) else "."))
+    return CheckResult(
+        check_id="ci_symmetry",
+        title="Confidence intervals symmetric about their estimates",
+        tested=("Whether each printed 95% CI is symmetric about its estimate on the identity scale "
+                "(mean differences) or the log scale (the risk ratio), allowing for the rounding of the printed digits."),
+        finding=finding,
+        status=overall_status(details["status"]),
+        details=details,
+    )
+
+
+def _g(x: float, scale: str) -> float:
+    return math.log(x) if scale == "log" else x
+
+
+def implied_p_range(estimate: float, ci_low: float, ci_high: float, *, scale: str,
+                    decimals: int | None = None) -> tuple[float, float, float]:
+    """(p, p_min, p_max): the two-sided p for "no effect" implied by a 95% Wald CI.
+
+    p = 2 (1 - Phi(|g(est)| / SE)), SE = (g(high) - g(low)) / (2 z_0.975). p_min and p_max are
+    the extremes over every combination of the three printed numbers moved by half a unit of
+    their last decimal (``decimals``, or each number's own shown decimals when None): the values
+    the unrounded interval could have had.
+    """
+    h_est, h_low, h_high = (rounding_half_unit(decimals_of(x) if decimals is None else decimals)
+                            for x in (estimate, ci_low, ci_high))
+
+    def p_of(e: float, lo: float, hi: float) -> float:
+        se = (_g(hi, scale) - _g(lo, scale)) / (2 * Z_95)
+        return float(2 * stats.norm.sf(abs(_g(e, scale)) / se))
+
+    centre = p_of(estimate, ci_low, ci_high)
+    corners = [p_of(estimate + a * h_est, ci_low + b * h_low, ci_high + c * h_high)
+               for a, b, c in itertools.product((-1.0, 1.0), repeat=3)
+               if ci_low + b * h_low < ci_high + c * h_high and (scale != "log" or ci_low + b * h_low > 0)]
+    return centre, min(corners + [centre]), max(corners + [centre])
+
+
+def check_p_against_ci(evidence) -> CheckResult:
+    """(b) Does each printed p-value that is not labelled as a heterogeneity p agree with its CI?
+
+    A 95% CI that excludes the null implies p < 0.05 and the reverse; more precisely the CI
+    implies one p (see :func:`implied_p_range`). The printed p, widened by half a unit of its
+    last decimal, must overlap the implied range. p-values the paper labels as heterogeneity
+    tests are checked against I² in check (c) instead.
+    """
+    rows = stated_intervals(evidence.table("published_results"))
+    rows = rows[rows["p_unlabelled"].notna()]
+    records = []
+    for _, row in rows.iterrows():
+        est, low, high, scale = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row["scale"]
+        p_printed = float(row["p_unlabelled"])
+        half_p = rounding_half_unit(decimals_of(p_printed))
+        p, p_min, p_max = implied_p_range(est, low, high, scale=scale)
+        null = 1.0 if scale == "log" else 0.0
+        excludes_null = not (low <= null <= high)
+        agrees = p_printed - half_p <= p_max and p_printed + half_p >= p_min
+        records.append({
+            "result_id": row["result_id"], "location": row["location"], "estimate": est, "ci_low": low,
+            "ci_high": high, "scale": scale, "ci_excludes_null": excludes_null, "p_printed": p_printed,
+            "p_implied": p, "p_implied_min": p_min, "p_implied_max": p_max,
+            "same_conclusion_at_0_05": (p_printed < 0.05) == excludes_null,
+            "i2_printed_beside": pd.notna(row["i2_pct"]),
+            "status": "consistent" if agrees else "inconsistent",
+        })
+    details = pd.DataFrame(records)
+    if details.empty:
+        return CheckResult("p_vs_ci", "p-values against confidence intervals", "No unlabelled p-value was found.",
+                           "Nothing to compare.", "cannot check", details)
+    bad = details[details["status"] == "inconsistent"]
+    contradict = bad[~bad["same_conclusion_at_0_05"]]
+    examples = "; ".join(
+        f"{r.result_id}: printed p = {fmt_p(r.p_printed)}, implied p = {fmt_p(r.p_implied)}"
+        for r in bad.itertuples()
+    )
+    finding = (
+        f"{len(bad)} of {len(details)} unlabelled p-values differ from the p their interval implies "
+        f"({examples}); {len(contradict)} of them reach the opposite conclusion at the 0.05 level, "
+        f"and {int(bad['i2_printed_beside'].sum())} are printed beside an I², which suggests heterogeneity p-values "
+        "(checked in the I² check)."
+        if len(bad) else f"All {len(details)} unlabelled p-values agree with their intervals."
+    )
+    return CheckResult(
+        check_id="p_vs_ci",
+        title="p-values against confidence intervals",
+        tested=("Whether each printed p-value not labelled as a heterogeneity test equals, within rounding, "
+                "the two-sided p for no effect implied by the 95% CI printed with it."),
+        finding=finding,
+        status=overall_status(details["status"]),
+        details=details,
+    )

@@ -1,0 +1,146 @@
+"""Check (f): what the text says against what the tables and the primary sources give.
+
+Direction words ("decreased", "increased") against the signs of the published estimates, verbal
+rankings of subgroups against their estimates, the follow-up subgroups against Table 1, and
+Table 4 against the primary and secondary reports of the same studies.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.consistency.intervals import stated_intervals
+from analysis.consistency.result import CheckResult, overall_status
+from analysis.consistency.statements import statement
+from analysis.format import fmt_int, fmt_num
+
+__all__ = ["DIRECTION_WORDS", "LOWER_IS_BETTER", "check_text_against_tables", "direction_rows", "claim_rows"]
+
+#: sign of the change each direction word asserts; "improved" depends on the outcome.
+DIRECTION_WORDS = {"decreased": -1, "decrease": -1, "reduction": -1, "reduced": -1, "increased": 1}
+#: outcomes where a lower score means less disease (CDASI activity); elsewhere higher is better.
+LOWER_IS_BETTER = frozenset({"cdasi_activity"})
+
+
+def _sign_asserted(word: object, outcome: str) -> int | None:
+    if not isinstance(word, str) or word == "none":
+        return None
+    if word == "improved":
+        return -1 if outcome in LOWER_IS_BETTER else 1
+    if word not in DIRECTION_WORDS:
+        raise ValueError(f"unknown direction word {word!r}; known: {', '.join([*DIRECTION_WORDS, 'improved', 'none'])}")
+    return DIRECTION_WORDS[word]
+
+
+def direction_rows(published: pd.DataFrame) -> pd.DataFrame:
+    """Each direction word printed with a result against the sign of the result's estimate."""
+    rows = []
+    for _, r in published[published["estimate"].notna()].iterrows():
+        sign = _sign_asserted(r["direction_word"], r["outcome"])
+        if sign is None:
+            continue
+        ok = (r["estimate"] > 0) == (sign > 0)
+        rows.append({"item": f"direction word of {r['result_id']}", "location": r["location"],
+                     "text_says": r["direction_word"], "data_give": f"estimate {fmt_num(r['estimate'])}",
+                     "status": "consistent" if ok else "inconsistent"})
+    return pd.DataFrame(rows)
+
+
+def _one_per_key(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.drop_duplicates("result_key")
+
+
+def claim_rows(evidence) -> pd.DataFrame:
+    """Verbal claims (see :mod:`analysis.consistency.statements`) and Table 4 against computed values."""
+    published = evidence.table("published_results")
+    stated = stated_intervals(published)
+    rows = []
+
+    ck = _one_per_key(stated[(stated["outcome"] == "ck") & (stated["analysis"] == "subgroup")])
+    s = statement("ck_all_decreased")
+    rows.append({"item": "CK results all decreased", "location": s.location, "text_says": s.claim,
+                 "data_give": "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in ck.itertuples()),
+                 "status": "consistent" if (ck["estimate"] < 0).all() else "inconsistent"})
+
+    drug = _one_per_key(stated[stated["subgroup_factor"] == "drug"]).sort_values("estimate")
+    order = "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in drug.itertuples())
+    s = statement("rux_least_noticeable")
+    smallest = drug.iloc[-1]["subgroup_level"]
+    rows.append({"item": "drug with the least CDASI reduction", "location": s.location, "text_says": s.claim,
+                 "data_give": f"{order} (smallest reduction: {smallest})",
+                 "status": "consistent" if smallest == "ruxolitinib" else "inconsistent"})
+    s = statement("rux_lowest")
+    rows.append({"item": "ranking of the drugs", "location": s.location, "text_says": s.claim, "data_give": order,
+                 "status": "consistent" if list(drug["subgroup_level"]) == ["ruxolitinib", "tofacitinib", "baricitinib"]
+                 else "inconsistent"})
+    regimen = _one_per_key(stated[stated["subgroup_factor"] == "regimen"]).set_index("result_key")
+    s = statement("combination_better")
+    combo, alone = regimen.loc["cdasi.regimen.combination", "estimate"], regimen.loc["cdasi.regimen.alone", "estimate"]
+    rows.append({"item": "combination against monotherapy", "location": s.location, "text_says": s.claim,
+                 "data_give": f"combination {fmt_num(combo)}; alone {fmt_num(alone)}",
+                 "status": "consistent" if combo < alone else "inconsistent"})
+
+    levels = sorted(int(x) for x in published.loc[published["subgroup_factor"] == "follow_up_months", "subgroup_level"].unique())
+    links = evidence.table("published_result_studies")
+    studies = evidence.table("studies").set_index("study_id")
+    cdasi_studies = links.loc[links["result_key"] == "cdasi.overall", "study_id"].unique()
+    months = sorted({int(studies.loc[s_id, "follow_up_median_months"]) for s_id in cdasi_studies})
+    rows.append({"item": "follow-up subgroups against Table 1", "location": "Section 3.3, paragraph 4",
+                 "text_says": "follow-up subgroups of " + ", ".join(map(str, levels)) + " months",
+                 "data_give": "Table 1 median follow-up of the CDASI studies: " + ", ".join(map(str, months)) + " months",
+                 "status": "consistent" if levels == months else "inconsistent"})
+
+    events = evidence.table("adverse_events")
+    for study_id in events["study_id"].dropna().unique():
+        of_study = events[(events["study_id"] == study_id) & (events["category"] != "death")]
+        said_none = of_study[(of_study["source_id"] == "ma2024") & (of_study["category"] == "none_reported")]
+        elsewhere = of_study[of_study["source_id"] != "ma2024"]
+        if len(said_none) and len(elsewhere):
+            rows.append({"item": f"adverse events of {studies.loc[study_id, 'label']}", "location": said_none.iloc[0]["location"],
+                         "text_says": said_none.iloc[0]["event"],
+                         "data_give": "; ".join(f"{r.event}: {fmt_int(r.patients)} patients ({r.tier}, {r.source_id})"
+                                                for r in elsewhere.itertuples()),
+                         "status": "inconsistent" if elsewhere["patients"].sum() > 0 else "consistent"})
+    outcomes = evidence.table("outcomes")
+    for _, d in events[(events["category"] == "death") & (events["scope"] == "study")].iterrows():
+        counted = outcomes[(outcomes["arm_id"] == d["arm_id"]) & (outcomes["outcome"] == "death")
+                           & outcomes["events"].notna()]
+        if counted.empty:
+            continue
+        matches = counted["events"].astype(int).eq(int(d["deaths"])).any()
+        rows.append({"item": f"deaths in {studies.loc[d['study_id'], 'label']}", "location": d["location"],
+                     "text_says": f"{fmt_int(d['deaths'])} deaths",
+                     "data_give": "; ".join(f"{r.time_point}: {fmt_int(r.events)} of {fmt_int(r.total)} ({r.tier})"
+                                            for r in counted.itertuples()),
+                     "status": "consistent" if matches else "inconsistent"})
+    return pd.DataFrame(rows)
+
+
+def check_text_against_tables(evidence) -> CheckResult:
+    """(f) Direction words, verbal rankings, follow-up subgroups and Table 4 against the numbers."""
+    directions = direction_rows(evidence.table("published_results"))
+    claims = claim_rows(evidence)
+    wrong = directions[directions["status"] == "inconsistent"]
+    summary = pd.DataFrame([{
+        "item": "direction words printed with the estimates", "location": "Abstract, Results and Discussion",
+        "text_says": f"{fmt_int(len(directions))} words such as decreased, reduction, increased, improved",
+        "data_give": f"{fmt_int(len(directions) - len(wrong))} of {fmt_int(len(directions))} match the sign of their estimate"
+                     + (" (not: " + ", ".join(wrong["item"]) + ")" if len(wrong) else ""),
+        "status": overall_status(directions["status"]),
+    }])
+    details = pd.concat([claims, summary], ignore_index=True)
+    bad = claims[claims["status"] == "inconsistent"]
+    bad_dir = directions[directions["status"] == "inconsistent"]
+    finding = (
+        f"{len(bad)} of {len(claims)} statements disagree with the numbers ("
+        + "; ".join(f"{r.item}: {r.data_give}" for r in bad.itertuples())
+        + f"), and {len(bad_dir)} of {len(directions)} direction words contradict the sign of their estimate."
+    )
+    return CheckResult(
+        check_id="text_vs_tables",
+        title="Text against tables and sources",
+        tested=("Whether the text's verbal claims (directions, rankings, follow-up subgroups) and Table 4 agree with the "
+                "published estimates, Table 1 and the primary and secondary reports of the same studies."),
+        finding=finding,
+        status=overall_status(details["status"]),
+        details=details,
+    )
