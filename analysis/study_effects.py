@@ -127,8 +127,7 @@ def _continuous_row(row: dict, found: pd.DataFrame, settings: AnalysisSettings) 
         row["n"] = o["n"]
     statistic = o["statistic"]
     if o["tier"] == "missing" or statistic == "unknown":
-        row["missing"] = (f"{row['label']}: {spec.label} before and after treatment (means and SDs) or the mean "
-                          f"change and its SD; not in any public source")
+        row["missing"] = f"{row['label']}: {spec.label} change (or before/after means and SDs), not public"
         return row
     if statistic == "mean_sd_before_after":
         effect = mean_change_from_pre_post(o["mean_before"], o["sd_before"], o["mean_after"], o["sd_after"],
