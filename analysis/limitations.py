@@ -15,9 +15,11 @@
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
+from scipy import stats
 
 from analysis.data import Evidence
 from analysis.format import is_missing
@@ -203,6 +205,10 @@ def scale_mix(evidence: Evidence) -> pd.DataFrame:
 class SmallStudyCheck:
     """Egger and Begg tests on the public CDASI effects, and k behind every pooled result.
 
+    ``begg_min_p``: the smallest two-sided p-value Begg's exact test can give with ``k_public``
+    effects, 2 / k! (only the two perfectly ordered rankings of k! reach it; Kendall 1938).
+    ``egger_t_critical``: the |t| the classic Egger test needs for p < 0.05, the 97.5% quantile of
+    t on k - 2 degrees of freedom.
     ``k_table``: result_key, outcome, k (intervention arms the paper pooled; for candidate sets
     the number of candidates, an upper bound; 1 for :data:`SINGLE_STUDY_RESULTS`),
     k_is_upper_bound, below_minimum.
@@ -215,6 +221,8 @@ class SmallStudyCheck:
     begg: BeggResult | None
     min_studies: int
     k_table: pd.DataFrame
+    begg_min_p: float | None
+    egger_t_critical: float | None
 
     @property
     def max_k(self) -> int:
@@ -243,8 +251,11 @@ def small_study_check(evidence: Evidence, outcome: str = "cdasi_activity",
         k = 1 if single else int(treated["arm_id"].nunique())
         rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),
                      "k": k, "k_is_upper_bound": candidate, "below_minimum": k < MIN_STUDIES_FOR_ASYMMETRY_TESTS})
-    return SmallStudyCheck(outcome=outcome, k_public=len(public), k_paper=len(effects), egger=egger, begg=begg,
-                           min_studies=MIN_STUDIES_FOR_ASYMMETRY_TESTS, k_table=pd.DataFrame(rows))
+    k = len(public)
+    return SmallStudyCheck(outcome=outcome, k_public=k, k_paper=len(effects), egger=egger, begg=begg,
+                           min_studies=MIN_STUDIES_FOR_ASYMMETRY_TESTS, k_table=pd.DataFrame(rows),
+                           begg_min_p=min(1.0, 2.0 / math.factorial(k)) if k >= 2 else None,
+                           egger_t_critical=float(stats.t.ppf(0.975, k - 2)) if k >= 3 else None)
 
 
 @dataclass(frozen=True)
