@@ -1,0 +1,50 @@
+"""The front page's numbers, against the paper's own statements (published reference values)."""
+import pandas as pd
+import pytest
+
+from analysis.consistency import checks_table, run_all_checks
+from analysis.data import load
+from analysis.reproduction import reproduction_table
+from analysis.summary import HEADLINE_KEYS, evidence_base, findings, headline_table
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    return load()
+
+
+def test_evidence_base_matches_table_1_and_the_text(evidence):
+    base = evidence_base(evidence)
+    assert base.n_reports == 7  # "7 publications" (Abstract; Section 3.1)
+    assert base.n_patients_stated == 91  # "a total of 91 patients" (Abstract)
+    assert base.n_patients_table1 == 26 + 18 + 16 + 11 + 10 + 10 + 10  # Table 1, last column
+    assert base.n_reports_same_patients == 1 and base.n_patients_same_patients == 10  # Paik 2022 re-reports Paik 2021
+    assert base.patients_difference == base.n_patients_same_patients
+    assert base.designs["reports"].sum() == base.n_reports
+
+
+def test_headline_table_shows_the_abstracts_numbers(evidence):
+    table = headline_table(reproduction_table(evidence))
+    assert len(table) == len(HEADLINE_KEYS)
+    published = dict(zip(table["analysis"] + "|" + table["outcome"], table["published"]))
+    # Abstract: "the CDASI decreased by 17.67 (95% CI: -20.94 ~ -14.41)"; "MMT increased by 10.31 (95% CI: -2.83 ~ 23.46)"
+    assert published["overall|CDASI activity"] == "-17.67 (95% CI -20.94 to -14.41)"
+    assert published["overall|Manual muscle testing (MMT)"] == "10.31 (95% CI -2.83 to 23.46)"
+    # Abstract: "RUX ... [-20.00 (95% CI: -34.9 ~ -5.1)]": the abstract's bound, not the Results' typo (+5.1)
+    assert published["drug: ruxolitinib|CDASI activity"] == "-20.00 (95% CI -34.90 to -5.10)"
+    assert set(table["verdict"].str.replace(" (by construction)", "", regex=False)) <= {
+        "reproduced", "differs", "not reproducible from public inputs", "no number published"}
+
+
+def test_findings_count_every_statement_once(evidence):
+    reproduction = reproduction_table(evidence)
+    found = findings(reproduction, checks_table(run_all_checks(evidence)))
+    assert found.n_statements == len(evidence.published_results)
+    assert sum(found.verdicts.values()) == found.n_statements
+    assert found.n_by_construction <= found.count("reproduced") + found.count("differs")
+    assert 0 <= found.n_checks_inconsistent <= found.n_checks
+
+
+def test_unknown_headline_key_is_a_clear_error(evidence):
+    with pytest.raises(ValueError, match="no published result with result_key 'nope'"):
+        headline_table(reproduction_table(evidence), keys=("nope",))
