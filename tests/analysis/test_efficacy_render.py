@@ -1,0 +1,81 @@
+"""Read back from the rendered chapters the published and regenerated numbers of every pooled
+result and compare them with :func:`analysis.reproduction.reproduction_table` formatted by
+:mod:`analysis.format`."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from analysis.format import est_ci
+from analysis.reproduction import reproduction_table
+from analysis.sensitivity_grid import cached_evidence
+
+CHAPTERS = {"02-skin": "cdasi_activity", "03-muscle": "mmt", "04-ck": "ck"}
+
+
+class _Tables(HTMLParser):
+    """Every <table> as a list of rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._row, self._cell = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _reproduction_rows(html: str) -> dict[str, dict[str, str]]:
+    parser = _Tables()
+    parser.feed(html)
+    for table in parser.tables:
+        if table and table[0][:1] == ["result_id"]:
+            header = table[0]
+            return {row[0]: dict(zip(header, row)) for row in table[1:]}
+    raise AssertionError("no reproduction table (first column result_id) on the page")
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("chapter, outcome", CHAPTERS.items())
+def test_rendered_numbers_equal_the_reproduction_table(built_book, chapter, outcome):
+    html = (built_book.output_dir / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    shown = _reproduction_rows(html)
+    expected = reproduction_table(cached_evidence())
+    expected = expected[expected["outcome"] == outcome]
+    assert set(shown) == set(expected["result_id"])
+    for _, row in expected.iterrows():
+        cells = shown[row["result_id"]]
+        assert cells["published"] == est_ci(row["published_estimate"], row["published_ci_low"],
+                                            row["published_ci_high"])
+        assert cells["regenerated"] == est_ci(row["regenerated_estimate"], row["regenerated_ci_low"],
+                                              row["regenerated_ci_high"])
+        assert cells["verdict"] == row["verdict"]
+        if row["published_estimate"] == row["published_estimate"]:  # a number is printed
+            assert est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"]) in html
+
+
+@pytest.mark.render
+def test_skin_page_shows_the_public_pool_as_partial(built_book):
+    from analysis.regeneration import public_inputs_pool
+
+    html = (built_book.output_dir / "chapters" / "02-skin.html").read_text(encoding="utf-8")
+    pool = public_inputs_pool(cached_evidence()).result
+    assert est_ci(pool.estimate, pool.ci_low, pool.ci_high) in html
+    assert "partial analysis" in html and "not regenerated" in html
