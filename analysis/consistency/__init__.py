@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.consistency.counts import check_counts_against_tables
+from analysis.consistency.display import DISPLAY_COLUMNS, details_for_display
 from analysis.consistency.eligibility import check_eligibility
 from analysis.consistency.heterogeneity import check_heterogeneity, fit_i2_p_k
 from analysis.consistency.intervals import check_ci_symmetry, check_p_against_ci, implied_p_range
@@ -28,6 +29,7 @@ from analysis.consistency.text import check_text_against_tables
 
 __all__ = [
     "CHECKS",
+    "DISPLAY_COLUMNS",
     "PAPER_STATEMENTS",
     "STATUSES",
     "CheckResult",
@@ -42,6 +44,7 @@ __all__ = [
     "check_text_against_tables",
     "checks_table",
     "combine_subgroups",
+    "details_for_display",
     "fit_i2_p_k",
     "implied_p_range",
     "overall_status",
