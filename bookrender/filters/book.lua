@@ -40,3 +40,13 @@ function Div(div)
   local body = pandoc.Div(content, pandoc.Attr("", {"callout-body"}))
   return pandoc.Div({header, body}, pandoc.Attr(div.identifier, {"callout", kind}, {role = "note"}))
 end
+
+-- Typst turns a hyphen before a digit into a minus sign (U+2212), so the PDF's text would
+-- read "−17.67" where the HTML reads "-17.67". Keep the hyphen-minus: escape it in Typst.
+local TYPST_SPECIAL = "[\\#%*_`%$<>@=%-+/~%[%]'\"]"
+
+function Str(el)
+  if not FORMAT:match("typst") or not el.text:match("%-%d") then return nil end
+  local escaped = el.text:gsub(TYPST_SPECIAL, function(c) return "\\" .. c end)
+  return pandoc.RawInline("typst", escaped)
+end

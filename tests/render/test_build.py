@@ -49,7 +49,7 @@ def test_site_pages_link_to_each_other_and_to_the_pdf(mini):
     assert "The lucky number is 7." in one
     assert '<a href="#fig-bar">Figure 1.1</a>' in one
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "The answer is 42" in index and "Doe" in index  # inline value and the citation's reference
+    assert "The answer is 42 and the change is -3.25" in index and "Doe" in index  # inline value and the citation's reference
     search = json.loads((site / "search.json").read_text(encoding="utf-8"))
     assert any(e["href"].startswith("chapters/one.html") and "callout" in e["text"] for e in search)
 
@@ -58,6 +58,7 @@ def test_pdf_has_every_chapter_the_version_and_resolved_references(mini):
     report = build(mini, log=quiet)
     assert report.pdf.name == "mini-book-v2.3.4.pdf"
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(report.pdf).pages)
+    assert "the change is -3.25" in text  # a hyphen-minus, as on the HTML page, not Typst's U+2212
     for expected in ("Mini book", "Version 2.3.4", "built 2026-01-01", "First chapter", "Extra material",
                      "Figure 1.1: A bar chart", "Table 1.1: Two values", "Doe, Jane"):
         assert expected in text
