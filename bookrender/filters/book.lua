@@ -42,11 +42,18 @@ function Div(div)
 end
 
 -- Typst turns a hyphen before a digit into a minus sign (U+2212), so the PDF's text would
--- read "−17.67" where the HTML reads "-17.67". Keep the hyphen-minus: escape it in Typst.
+-- read "−17.67" where the HTML reads "-17.67": keep the hyphen-minus by escaping it.
+-- Long identifiers (cdasi.regimen.combination.abstract) get break opportunities after their
+-- dots and underscores so that they wrap inside narrow table columns instead of overflowing.
 local TYPST_SPECIAL = "[\\#%*_`%$<>@=%-+/~%[%]'\"]"
 
 function Str(el)
-  if not FORMAT:match("typst") or not el.text:match("%-%d") then return nil end
+  if not FORMAT:match("typst") then return nil end
+  local long_identifier = #el.text > 18 and el.text:match("[%._][%w]")
+  if not el.text:match("%-%d") and not long_identifier then return nil end
   local escaped = el.text:gsub(TYPST_SPECIAL, function(c) return "\\" .. c end)
+  if long_identifier then
+    escaped = escaped:gsub("([%.]+)", "%1#sym.zws;"):gsub("(\\_)", "%1#sym.zws;")
+  end
   return pandoc.RawInline("typst", escaped)
 end
