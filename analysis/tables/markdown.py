@@ -79,6 +79,9 @@ def _alignments(frame: pd.DataFrame, align: Mapping[str, str] | Sequence[str] | 
     return chosen
 
 
+MAX_RULE_WIDTH = 30
+
+
 def pipe_table(
     frame: pd.DataFrame,
     *,
@@ -92,8 +95,10 @@ def pipe_table(
     ``column_labels`` renames headers (columns not named keep their name); ``align``
     maps columns to ``left``/``right``/``center`` (default: numbers right, text left);
     ``digits`` fixes the decimals of float columns (one int for all, or per column).
-    The dashes of the alignment row are as wide as the column's widest cell, which
-    pandoc uses as the relative column widths when a table must wrap.
+    The dashes of the alignment row set pandoc's relative column widths when a table must
+    wrap (in print): a column gets the width of its widest cell, capped at
+    ``MAX_RULE_WIDTH`` characters, but never less than its longest word, so that short
+    columns (a tier, a count) are not squeezed by one long text column.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"Expected a pandas DataFrame, but got {type(frame).__name__}.")
@@ -114,7 +119,11 @@ def pipe_table(
         [md_escape(cell_text(value, digits=per_column_digits.get(c), missing=missing)) for c, value in zip(columns, row)]
         for row in frame.itertuples(index=False, name=None)
     ]
-    widths = [max([3, len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    widths = []
+    for i, h in enumerate(header):
+        cells = [h] + [r[i] for r in body]
+        longest_word = max(len(word) for cell in cells for word in (cell.split() or [""]))
+        widths.append(max(3, longest_word, min(MAX_RULE_WIDTH, max(len(cell) for cell in cells))))
     rule = []
     for a, w in zip(_alignments(frame, align), widths):
         dashes = "-" * w
