@@ -61,6 +61,9 @@ def __bookrender_finish():
     import os, sys, json
     from IPython.display import display
     root = os.path.realpath(os.getcwd()) + os.sep
+    # Installed packages (a virtualenv may live inside the project) are covered by the cache
+    # key's list of installed versions, not by file hashes.
+    installed = {os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
     files = set(__bookrender_seen)
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
@@ -68,7 +71,10 @@ def __bookrender_finish():
             full = os.path.realpath(path)
             if full.startswith(root):
                 files.add(full)
-    deps = sorted(os.path.relpath(f, root) for f in files if os.path.isfile(f))
+    def own(path):
+        return (os.path.isfile(path) and not any(path.startswith(p) for p in installed)
+                and "site-packages" not in path.split(os.sep) and "__pycache__" not in path.split(os.sep))
+    deps = sorted(os.path.relpath(f, root) for f in files if own(f))
     display({"%s": {"deps": deps}}, raw=True)
 __bookrender_finish()
 """ % PAYLOAD_MIME
