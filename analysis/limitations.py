@@ -3,8 +3,9 @@
 * :func:`patient_overlap`: reports of the same patients counted as separate studies
   (``studies.same_patients_as``): Table 1 total - re-reported patients, against the stated total.
 * :func:`results_with_overlap`: the paper's pooled results that hold both reports of the same patients.
-* :func:`eligibility_table`: study sizes against the paper's size rule (Methods 2.1 "more than 10
-  patients"; Results 3.1 excludes "less than 10"), age group and population.
+* :func:`eligibility_table`: study sizes against the paper's two size rules (Methods 2.1 admits
+  letters and case series above a size; Results 3.1 excludes reports below it; both sizes are
+  rows of ``paper_statements``), age group and population.
 * :func:`population_mix` and :func:`scale_mix`: which pooled results mix populations (children,
   anti-MDA5 ILD cohorts) or measurement scales (MMT-8, MMT, CMAS; CK in "U" and "UI").
 * :func:`small_study_check`: Egger and Begg tests on the public effects, and the number of
@@ -12,6 +13,10 @@
   asks for before testing funnel asymmetry.
 * :func:`inputs_availability`: how many study-arm inputs of the pooled results are public.
 * :func:`design_table`: which studies have a comparison group at all.
+
+The paper's verbal statements these checks use (the size rules, which results hold a single
+study) are read from the ``paper_statements`` table; :func:`size_rule_patients` and
+:func:`single_study_results` return them.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from analysis.consistency.statements import single_study_results, statement
 from analysis.data import Evidence
 from analysis.format import is_missing
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
@@ -29,8 +35,6 @@ from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
 from analysis.study_effects import OUTCOMES, study_effects
 
 __all__ = [
-    "SINGLE_STUDY_RESULTS",
-    "SIZE_RULE_PATIENTS",
     "InputsAvailability",
     "PatientOverlap",
     "SmallStudyCheck",
@@ -41,19 +45,25 @@ __all__ = [
     "population_mix",
     "results_with_overlap",
     "scale_mix",
+    "single_study_results",
+    "size_rule_patients",
     "small_study_check",
 ]
 
-#: the size in the paper's rules: "more than 10 patients" (Methods 2.1) and "less than 10 patients"
-#: as an exclusion reason (Results 3.1).
-SIZE_RULE_PATIENTS = 10
+#: paper_statements rows of the two size rules: admission above a size (Methods 2.1) and
+#: exclusion below a size (Results 3.1).
+SIZE_RULE_ADMITS_ABOVE = "letters_min_size"
+SIZE_RULE_EXCLUDES_BELOW = "small_sample_excluded"
 #: muscle scales named in Table 1 endpoints, most specific first.
 MUSCLE_SCALES = ("MMT-8", "CMAS", "MMT")
-#: pooled results the paper says hold a single study without saying which (its candidate list in
-#: published_result_studies is longer): "only one article ... has UI as the unit" (Results 3.5, paragraph 2).
-SINGLE_STUDY_RESULTS = {"ck.unit.ui": "Results 3.5, paragraph 2"}
 _RESULT_OUTCOME = {"cdasi_activity": "CDASI", "mmt": "MMT", "ck": "CK", "death": "death (risk ratio)",
                    "fvc_pct_predicted": "FVC % predicted"}
+
+
+def size_rule_patients(statements: pd.DataFrame) -> int:
+    """The patient count of the paper's admission rule for letters and case series ("more than
+    N patients", Methods 2.1), from the ``paper_statements`` row ``letters_min_size``."""
+    return int(statement(statements, SIZE_RULE_ADMITS_ABOVE).value)
 
 
 @dataclass(frozen=True)
@@ -102,18 +112,19 @@ def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
 
     Columns: result_key, outcome, analysis, estimate, basis (stated / implied / candidate, as
     ``published_result_studies`` gives it; "candidate" means both are among the studies the
-    result may hold), reports. A result in :data:`SINGLE_STUDY_RESULTS` cannot hold two reports
-    and is skipped.
+    result may hold), reports. A result the paper says holds a single study
+    (:func:`single_study_results`) cannot hold two reports and is skipped.
     """
     studies = evidence.table("studies")
     members = evidence.table("published_result_studies")
     first = _first_statement(evidence.table("published_results"))
     labels = evidence.study_labels()
+    single = single_study_results(evidence.table("paper_statements"))
     rows = []
     for _, study in studies[studies["same_patients_as"].notna()].iterrows():
         pair = {study["study_id"], study["same_patients_as"]}
         for key, group in members.groupby("result_key", sort=False):
-            if key in SINGLE_STUDY_RESULTS:
+            if key in single:
                 continue
             inside = group[group["study_id"].isin(pair)]
             if set(inside["study_id"]) == pair:
@@ -126,20 +137,24 @@ def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["result_key", "outcome", "analysis", "estimate", "basis", "reports"])
 
 
-def eligibility_table(studies: pd.DataFrame) -> pd.DataFrame:
-    """Per study: patients against both readings of the size rule, age group and population.
+def eligibility_table(studies: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """Per study: patients against both size rules of the paper, age group and population.
 
-    ``more_than_10`` = n > SIZE_RULE_PATIENTS (Methods 2.1 wording); ``not_fewer_than_10`` =
-    n >= SIZE_RULE_PATIENTS (the exclusion reason of Results 3.1). Values "yes"/"no".
+    ``more_than_10`` = n > the admission size of Methods 2.1 (``paper_statements`` row
+    ``letters_min_size``); ``not_fewer_than_10`` = n >= the exclusion size of Results 3.1 (row
+    ``small_sample_excluded``). The column names keep the paper's 10; the sizes come from the
+    statements. Values "yes"/"no".
     """
+    admits_above = statement(statements, SIZE_RULE_ADMITS_ABOVE).value
+    excludes_below = statement(statements, SIZE_RULE_EXCLUDES_BELOW).value
     frame = studies.sort_values("table1_row")
     n = frame["total_n"].astype(int)
     return pd.DataFrame({
         "study": frame["label"].to_numpy(),
         "design": frame["design"].to_numpy(),
         "patients": n.to_numpy(),
-        "more_than_10": ["yes" if v > SIZE_RULE_PATIENTS else "no" for v in n],
-        "not_fewer_than_10": ["yes" if v >= SIZE_RULE_PATIENTS else "no" for v in n],
+        "more_than_10": ["yes" if v > admits_above else "no" for v in n],
+        "not_fewer_than_10": ["yes" if v >= excludes_below else "no" for v in n],
         "age_group": frame["age_group"].to_numpy(),
         "mean_age_years": frame["mean_age_years"].to_numpy(),
         "population": frame["population"].to_numpy(),
@@ -210,7 +225,7 @@ class SmallStudyCheck:
     ``egger_t_critical``: the |t| the classic Egger test needs for p < 0.05, the 97.5% quantile of
     t on k - 2 degrees of freedom.
     ``k_table``: result_key, outcome, k (intervention arms the paper pooled; for candidate sets
-    the number of candidates, an upper bound; 1 for :data:`SINGLE_STUDY_RESULTS`),
+    the number of candidates, an upper bound; 1 for the results :func:`single_study_results` names),
     k_is_upper_bound, below_minimum.
     """
 
@@ -241,12 +256,13 @@ def small_study_check(evidence: Evidence, outcome: str = "cdasi_activity",
         egger = egger_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
         begg = begg_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
     first = _first_statement(evidence.table("published_results"))
+    single_results = single_study_results(evidence.table("paper_statements"))
     rows = []
     for key, group in _membership(evidence).groupby("result_key", sort=False):
         if first.at[key, "status"] != "stated":
             continue
         treated = group[group["role"] != "comparator"]
-        single = key in SINGLE_STUDY_RESULTS
+        single = key in single_results
         candidate = bool((treated["basis"] == "candidate").any()) and not single
         k = 1 if single else int(treated["arm_id"].nunique())
         rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),

@@ -23,14 +23,13 @@ from analysis.consistency.heterogeneity import check_heterogeneity, fit_i2_p_k
 from analysis.consistency.intervals import check_ci_symmetry, check_p_against_ci, implied_p_range
 from analysis.consistency.measures import check_measure_names
 from analysis.consistency.result import STATUSES, CheckResult, overall_status
-from analysis.consistency.statements import PAPER_STATEMENTS, PaperStatement
+from analysis.consistency.statements import PaperStatement, paper_statements
 from analysis.consistency.subgroups import check_subgroups_against_overall, combine_subgroups
 from analysis.consistency.text import check_text_against_tables
 
 __all__ = [
     "CHECKS",
     "DISPLAY_COLUMNS",
-    "PAPER_STATEMENTS",
     "STATUSES",
     "CheckResult",
     "PaperStatement",
@@ -48,6 +47,7 @@ __all__ = [
     "fit_i2_p_k",
     "implied_p_range",
     "overall_status",
+    "paper_statements",
     "run_all_checks",
 ]
 

@@ -23,8 +23,9 @@ CASE_SERIES_TOOL = "JBI"
 def eligibility_rows(evidence) -> pd.DataFrame:
     studies = evidence.table("studies")
     reports = evidence.table("excluded_reports")
-    minimum = statement("letters_min_size")
-    small = statement("small_sample_excluded")
+    statements = evidence.table("paper_statements")
+    minimum = statement(statements, "letters_min_size")
+    small = statement(statements, "small_sample_excluded")
     rows = []
     for _, s in studies[studies["risk_of_bias_tool"] == CASE_SERIES_TOOL].iterrows():
         ok = int(s["total_n"]) > minimum.value
@@ -37,7 +38,7 @@ def eligibility_rows(evidence) -> pd.DataFrame:
                  "found": (f"{fmt_int(len(at_threshold))} included studies have exactly {fmt_int(small.value)} patients ("
                            + ", ".join(at_threshold["label"]) + "): eligible by one rule, not by the other"),
                  "status": "inconsistent" if len(at_threshold) else "consistent"})
-    abstracts = statement("conference_abstracts_excluded")
+    abstracts = statement(statements, "conference_abstracts_excluded")
     cited = reports[reports["status"] == "cited_among_included_not_in_table1"]
     # The data record, per cited report, that its DOI or citation points to a congress abstract.
     congress = cited[cited["note"].fillna("").str.contains("congress abstract")]
@@ -59,6 +60,7 @@ def eligibility_rows(evidence) -> pd.DataFrame:
 def check_eligibility(evidence) -> CheckResult:
     """(h) Eligibility criteria against the included studies and cited references."""
     details = eligibility_rows(evidence)
+    minimum = statement(evidence.table("paper_statements"), "letters_min_size")
     bad = details[details["status"] == "inconsistent"]
     finding = (f"{len(bad)} of {len(details)} comparisons break the stated criteria: "
                + "; ".join(f"{r.item}: {r.found}" for r in bad.itertuples()) + ".")
@@ -66,7 +68,8 @@ def check_eligibility(evidence) -> CheckResult:
         check_id="eligibility",
         title="Eligibility criteria against the included studies",
         tested=("Whether the included studies and the references cited for them meet the paper's own criteria "
-                "(more than 10 patients for letters and case series; no conference abstracts without full text)."),
+                f"(more than {fmt_int(minimum.value)} patients for letters and case series; "
+                "no conference abstracts without full text)."),
         finding=finding,
         status=overall_status(details["status"]),
         details=details,

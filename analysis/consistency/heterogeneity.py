@@ -83,7 +83,8 @@ def studies_in_result(evidence, result_key: str) -> tuple[int | None, str]:
     Single-arm outcomes pool one effect per arm (Landon-Cardinal 2023 enters the CDASI analysis
     as two arms); comparisons pool one 2x2 table per study. For "candidate" rows (the paper does
     not say which studies), k comes from the paper's statement of how many studies the other
-    levels of the same subgroup factor hold (:mod:`analysis.consistency.statements`).
+    levels of the same subgroup factor hold (``paper_statements``, read by
+    :func:`analysis.consistency.statements.studies_stated_in_subgroup`).
     """
     links = evidence.table("published_result_studies")
     links = links[links["result_key"] == result_key]
@@ -92,7 +93,7 @@ def studies_in_result(evidence, result_key: str) -> tuple[int | None, str]:
     arms = evidence.table("arms").set_index("arm_id")
     comparative = (arms.loc[links["arm_id"], "role"] == "comparator").any()
     if set(links["basis"]) == {"candidate"}:
-        others = studies_stated_in_subgroup(result_key)
+        others = studies_stated_in_subgroup(evidence.table("paper_statements"), result_key)
         if others is None:
             return None, f"{fmt_int(links['study_id'].nunique())} candidate studies, membership not stated"
         k = links["study_id"].nunique() - others

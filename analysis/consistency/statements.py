@@ -1,62 +1,91 @@
-"""Verbal statements of the paper that the checks compare with its numbers.
+"""Verbal statements of the paper, read from the ``paper_statements`` table, for the checks.
 
-The numbers of the paper live in ``data/``; a few claims are made only in words ("the results
-all showed decreased CK", "only one article used UI", "more than 10 patients"). They are
-transcribed here, each with its location in the paper, so that a check can test them against
-the data. Nothing here is a result: every comparison is computed by the checks.
+The paper makes a few claims only in words ("the CK results all fell", "only one article used
+UI", "more than 10 patients"). They live in ``data/paper_statements.csv``, each with its
+location and the number it contains; this module turns rows of that table into
+:class:`PaperStatement` objects and answers the questions the checks ask of them. Nothing here
+is a fact of its own: every function takes the statements frame (``load().paper_statements``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PaperStatement", "PAPER_STATEMENTS", "statement", "studies_stated_in_subgroup"]
+import pandas as pd
+
+__all__ = ["PaperStatement", "paper_statements", "single_study_results", "statement", "studies_stated_in_subgroup"]
+
+#: columns the functions read from the statements frame.
+_COLUMNS = ("statement_id", "subject", "claim", "value", "unit", "value_meaning", "location")
 
 
 @dataclass(frozen=True)
 class PaperStatement:
     """A claim made in words: ``subject`` names what it is about (a published result key, a
-    criterion); ``value`` holds the number the words contain, if any."""
+    result-key prefix, a topic); ``value`` holds the number the words contain, if any, counted
+    in ``unit`` ("studies" or "patients") and standing for ``value_meaning``."""
 
     statement_id: str
     location: str
     subject: str
     claim: str
     value: float | None = None
+    unit: str | None = None
+    value_meaning: str | None = None
 
 
-PAPER_STATEMENTS = (
-    PaperStatement("ck_all_decreased", "Section 3.5, paragraph 1, sentence 2", "ck",
-                   "Whatever the unit, every CK result showed a decrease."),
-    PaperStatement("ck_ui_one_study", "Section 3.5, paragraph 2, sentence 2", "ck.unit.ui",
-                   "Only one included article reported CK in UI.", 1),
-    PaperStatement("rux_least_noticeable", "Section 4 (Discussion), paragraph 3", "cdasi.drug",
-                   "The effect of ruxolitinib was the least noticeable of the three drugs."),
-    PaperStatement("rux_lowest", "Abstract, Results, sentence 6", "cdasi.drug",
-                   "Ruxolitinib gave the largest CDASI reduction, then tofacitinib, then baricitinib."),
-    PaperStatement("combination_better", "Section 3.3, paragraph 3, sentence 2", "cdasi.regimen",
-                   "Combination with other immunosuppressants reduced CDASI more than a JAK inhibitor alone."),
-    PaperStatement("letters_min_size", "Methods 2.1, criterion 3", "eligibility",
-                   "Letters and case series were eligible only with more than 10 patients.", 10),
-    PaperStatement("small_sample_excluded", "Section 3.1, sentence 3", "eligibility",
-                   "Full texts were excluded for a small sample size of less than 10 patients.", 10),
-    PaperStatement("conference_abstracts_excluded", "Methods 2.1, paragraph 2", "eligibility",
-                   "Conference abstracts without full text were excluded."),
-    PaperStatement("case_series_tool", "Section 2.3 and Section 3.2", "eligibility",
-                   "The JBI checklist was used for case series; the Newcastle-Ottawa Scale for non-randomised studies."),
-)
+def _checked(statements: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(statements, pd.DataFrame):
+        raise TypeError(f"expected the paper_statements DataFrame (load('paper_statements').paper_statements), "
+                        f"got {type(statements).__name__}")
+    absent = [c for c in _COLUMNS if c not in statements.columns]
+    if absent:
+        raise ValueError(f"paper_statements frame: expected columns {absent}, which are missing; "
+                         "pass load('paper_statements').paper_statements.")
+    return statements
 
 
-def statement(statement_id: str) -> PaperStatement:
+def _text(value) -> str | None:
+    return None if pd.isna(value) else str(value)
+
+
+def paper_statements(statements: pd.DataFrame) -> tuple[PaperStatement, ...]:
+    """Every row of ``statements`` as a :class:`PaperStatement`, in file order (empty cells -> None)."""
+    rows = _checked(statements)
+    return tuple(
+        PaperStatement(statement_id=r["statement_id"], location=r["location"], subject=r["subject"], claim=r["claim"],
+                       value=None if pd.isna(r["value"]) else float(r["value"]), unit=_text(r["unit"]),
+                       value_meaning=_text(r["value_meaning"]))
+        for _, r in rows.iterrows()
+    )
+
+
+def statement(statements: pd.DataFrame, statement_id: str) -> PaperStatement:
     """The statement called ``statement_id``; ValueError listing the valid ids otherwise."""
-    for s in PAPER_STATEMENTS:
-        if s.statement_id == statement_id:
-            return s
-    raise ValueError(f"unknown statement {statement_id!r}; valid: {', '.join(s.statement_id for s in PAPER_STATEMENTS)}")
+    found = [s for s in paper_statements(statements) if s.statement_id == statement_id]
+    if not found:
+        valid = ", ".join(_checked(statements)["statement_id"])
+        raise ValueError(f"unknown statement {statement_id!r}; valid: {valid} (data/paper_statements.csv)")
+    return found[0]
 
 
-def studies_stated_in_subgroup(result_key: str) -> int | None:
-    """For a subgroup whose studies the paper does not name: how many candidate studies the
-    paper says belong to the other level(s) of the same factor (CK in U: one study used UI)."""
-    if result_key == "ck.unit.u":
-        return int(statement("ck_ui_one_study").value)
-    return None
+def _study_counts(statements: pd.DataFrame) -> list[PaperStatement]:
+    return [s for s in paper_statements(statements) if s.unit == "studies" and s.value is not None]
+
+
+def single_study_results(statements: pd.DataFrame) -> dict[str, str]:
+    """Published results the paper says hold exactly one study: result_key -> location of the
+    statement (a statement in unit "studies" with value 1 about that result)."""
+    return {s.subject: s.location for s in _study_counts(statements) if s.value == 1}
+
+
+def studies_stated_in_subgroup(statements: pd.DataFrame, result_key: str) -> int | None:
+    """For a subgroup whose studies the paper does not name: how many studies the paper says
+    belong to the other level(s) of the same factor, i.e. the sum of the "studies" counts stated
+    for results that share ``result_key``'s prefix (``ck.unit.u`` and ``ck.unit.ui`` share
+    ``ck.unit``). None when no such count is stated."""
+    if "." not in result_key:
+        return None
+    parent = result_key.rsplit(".", 1)[0]
+    counts = [s.value for s in _study_counts(statements)
+              if s.subject != result_key and s.subject.rsplit(".", 1)[0] == parent]
+    return int(sum(counts)) if counts else None

@@ -50,30 +50,32 @@ def _one_per_key(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_rows(evidence) -> pd.DataFrame:
-    """Verbal claims (see :mod:`analysis.consistency.statements`) and Table 4 against computed values."""
+    """Verbal claims (``paper_statements``, see :mod:`analysis.consistency.statements`) and Table 4
+    against computed values."""
     published = evidence.table("published_results")
+    statements = evidence.table("paper_statements")
     stated = stated_intervals(published)
     rows = []
 
     ck = _one_per_key(stated[(stated["outcome"] == "ck") & (stated["analysis"] == "subgroup")])
-    s = statement("ck_all_decreased")
+    s = statement(statements, "ck_all_decreased")
     rows.append({"item": "CK results all decreased", "location": s.location, "text_says": s.claim,
                  "data_give": "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in ck.itertuples()),
                  "status": "consistent" if (ck["estimate"] < 0).all() else "inconsistent"})
 
     drug = _one_per_key(stated[stated["subgroup_factor"] == "drug"]).sort_values("estimate")
     order = "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in drug.itertuples())
-    s = statement("rux_least_noticeable")
+    s = statement(statements, "rux_least_noticeable")
     smallest = drug.iloc[-1]["subgroup_level"]
     rows.append({"item": "drug with the least CDASI reduction", "location": s.location, "text_says": s.claim,
                  "data_give": f"{order} (smallest reduction: {smallest})",
                  "status": "consistent" if smallest == "ruxolitinib" else "inconsistent"})
-    s = statement("rux_lowest")
+    s = statement(statements, "rux_lowest")
     rows.append({"item": "ranking of the drugs", "location": s.location, "text_says": s.claim, "data_give": order,
                  "status": "consistent" if list(drug["subgroup_level"]) == ["ruxolitinib", "tofacitinib", "baricitinib"]
                  else "inconsistent"})
     regimen = _one_per_key(stated[stated["subgroup_factor"] == "regimen"]).set_index("result_key")
-    s = statement("combination_better")
+    s = statement(statements, "combination_better")
     combo, alone = regimen.loc["cdasi.regimen.combination", "estimate"], regimen.loc["cdasi.regimen.alone", "estimate"]
     rows.append({"item": "combination against monotherapy", "location": s.location, "text_says": s.claim,
                  "data_give": f"combination {fmt_num(combo)}; alone {fmt_num(alone)}",

@@ -11,7 +11,7 @@ __all__ = ["Evidence", "TABLE_NAMES"]
 #: the package's tables, in datapackage.json order (a test checks the two agree).
 TABLE_NAMES = (
     "sources", "studies", "arms", "study_facts", "outcomes", "published_results", "published_result_studies",
-    "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts",
+    "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts", "paper_statements",
 )
 
 
@@ -39,6 +39,7 @@ class Evidence:
     screening: pd.DataFrame | None = None
     excluded_reports: pd.DataFrame | None = None
     excluded_report_facts: pd.DataFrame | None = None
+    paper_statements: pd.DataFrame | None = None
     derivations: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:

@@ -66,6 +66,10 @@ RULES: dict[str, tuple[str, str]] = {
     "subset-exceeds-parent": ("the arms that are part of a group cannot hold more patients than the group", "check the n of the arm and of its subset_of group"),
     "scope-mismatch": ("a study-scope event names its study and arm; an all-studies statement names neither", "fill in or empty study_id and arm_id to match scope"),
     "tool-items-mismatch": ("a risk-of-bias row fills exactly the items of its tool", "fill the tool's item columns and empty the other tool's"),
+    "statement-value-incomplete": ("a paper statement's value, unit and value_meaning are filled together or not at all",
+                                   "fill in the number, its unit and what it stands for, or empty all three"),
+    "statement-subject-unknown": ("a statement counting studies (unit 'studies') names a published_results.result_key as its subject",
+                                  "set subject to the result_key the count is about (see data/published_results.csv)"),
     "status-mismatch": ("a 'stated' result has an estimate; a 'figure_only' result has no numbers", "correct the status or the numbers"),
 }
 

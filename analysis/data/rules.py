@@ -15,7 +15,7 @@ from analysis.data.derive import FORMULAS, RECOVERED_OUTPUTS
 from analysis.data.problems import Problem, problem
 from analysis.data.tables import LoadedTable
 
-__all__ = ["STATISTIC_COLUMNS", "VALUE_COLUMNS", "check_rules"]
+__all__ = ["STATEMENT_VALUE_COLUMNS", "STATISTIC_COLUMNS", "VALUE_COLUMNS", "check_rules"]
 
 Tables = dict[str, LoadedTable]
 
@@ -41,7 +41,11 @@ VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
     "outcomes": ("n", "mean_before", "sd_before", "mean_after", "sd_after", "median_before", "low_before",
                  "high_before", "median_after", "low_after", "high_after", "estimate", "sd_change", "se",
                  "ci_low", "ci_high", "events", "total", "percent", "p_value"),
+    "paper_statements": ("value",),
 }
+
+#: cells of a paper statement that are filled together: a number, its unit and what it stands for.
+STATEMENT_VALUE_COLUMNS = ("value", "unit", "value_meaning")
 
 _TIER_KINDS = {"primary": {"primary", "registry"}, "secondary": {"secondary"}, "paper": {"paper"}, "recovered": {"paper"}}
 
@@ -251,8 +255,30 @@ def _tools(tables: Tables) -> list[Problem]:
     return out
 
 
+def _statements(tables: Tables) -> list[Problem]:
+    """statement-value-incomplete for paper statements; statement-subject-unknown when
+    published_results is loaded too (a count of studies must name a published result)."""
+    if "paper_statements" not in tables:
+        return []
+    t = tables["paper_statements"]
+    results = tables.get("published_results")
+    keys = set(results.text["result_key"]) if results is not None else None
+    out = []
+    for line, _, text in t.rows():
+        filled = _filled(text, STATEMENT_VALUE_COLUMNS)
+        if filled and len(filled) < len(STATEMENT_VALUE_COLUMNS):
+            empty = [c for c in STATEMENT_VALUE_COLUMNS if c not in filled]
+            out.append(problem(t.file, line, empty[0], "", "statement-value-incomplete",
+                               detail=f"{', '.join(filled)} filled but {', '.join(empty)} empty"))
+        if keys is not None and text["unit"] == "studies" and text["subject"] not in keys:
+            out.append(problem(t.file, line, "subject", text["subject"], "statement-subject-unknown",
+                               detail="a statement counting studies is about one published result"))
+    return out
+
+
 RULE_CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
     _provenance, _arm_study, _arm_sizes, _events_and_intervals, _outcome_forms, _published, _scopes, _tools,
+    _statements,
 )
 
 

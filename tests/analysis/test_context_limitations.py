@@ -48,7 +48,7 @@ def test_results_holding_both_paik_reports(evidence):
 
 
 def test_size_rule_both_readings(evidence):
-    table = eligibility_table(evidence.studies).set_index("study")
+    table = eligibility_table(evidence.studies, evidence.paper_statements).set_index("study")
     # Methods 2.1 "more than 10 patients": the three 10-patient studies fail (Paik 2021, Paik 2022, Le Voyer 2021)
     assert set(table.index[table["more_than_10"] == "no"]) == {"Paik 2021", "Paik 2022", "Le Voyer 2021"}
     # Results 3.1 excludes "less than 10 patients": every included study has at least 10

@@ -54,6 +54,12 @@ def only_problem(data_dir, *tables):
         ("study_facts", "paik2021.design,", "study_id", "paik2020", "unknown-reference"),
         ("published_result_studies", "death.rr,chen2019.control,", "study_id", "fan2022", "arm-of-other-study", "arm_id"),
         ("screening", "records_identified,", "count", "296.5", "wrong-type"),
+        ("paper_statements", "ck_ui_one_study,", "source_id", "ma2025", "unknown-reference"),
+        ("paper_statements", "letters_min_size,", "value", "ten", "wrong-type"),
+        ("paper_statements", "letters_min_size,", "unit", "", "statement-value-incomplete"),
+        ("paper_statements", "rux_lowest,", "value", "3", "statement-value-incomplete", "unit"),
+        ("paper_statements", "ck_ui_one_study,", "subject", "ck.unit.iu", "statement-subject-unknown"),
+        ("paper_statements", "ck_ui_one_study,", "source_id", "paik2021_abstract", "tier-source-mismatch", "tier"),
     ],
 )
 def test_one_broken_cell_is_reported_exactly(data_copy, case):
@@ -98,6 +104,35 @@ def test_duplicate_key(data_copy):
     where, found = only_problem(data_copy)
     assert where == ("risk_of_bias.csv", line, "study_id", "duplicate-key")
     assert found.value == "paik2021"
+
+
+def test_duplicate_statement_id(data_copy):
+    line = set_cell(data_copy, "paper_statements", "rux_lowest,", "statement_id", "rux_least_noticeable")
+    where, found = only_problem(data_copy, "paper_statements")
+    assert where == ("paper_statements.csv", line, "statement_id", "duplicate-key")
+    assert found.value == "rux_least_noticeable"
+
+
+def test_three_statement_breaks_are_reported_together(data_copy):
+    expected = {
+        ("paper_statements.csv", set_cell(data_copy, "paper_statements", "ck_ui_one_study,", "source_id", "nobody"),
+         "source_id", "unknown-reference"),
+        ("paper_statements.csv", set_cell(data_copy, "paper_statements", "combination_better,", "statement_id",
+                                          "rux_lowest"), "statement_id", "duplicate-key"),
+        ("paper_statements.csv", set_cell(data_copy, "paper_statements", "small_sample_excluded,", "value", "10 pts"),
+         "value", "wrong-type"),
+    }
+    with pytest.raises(DataValidationError) as excinfo:
+        load(data_dir=data_copy)
+    assert set(problems_of(excinfo)) == expected
+
+
+def test_statements_alone_skip_the_subject_check_that_needs_published_results(data_copy):
+    # a partial load cannot know the result keys; the full load reports the unknown subject
+    line = set_cell(data_copy, "paper_statements", "ck_ui_one_study,", "subject", "ck.unit.iu")
+    assert load("paper_statements", data_dir=data_copy).tables == ("sources", "paper_statements")
+    where, _ = only_problem(data_copy, "paper_statements", "published_results")
+    assert where == ("paper_statements.csv", line, "subject", "statement-subject-unknown")
 
 
 def test_unknown_study_id_in_outcomes(data_copy):

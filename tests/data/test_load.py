@@ -75,6 +75,22 @@ def test_partial_load_ignores_problems_in_other_tables(data_copy):
     assert load("risk_of_bias", data_dir=data_copy).tables == ("sources", "studies", "risk_of_bias")
 
 
+def test_paper_statements_load_alone_with_their_source(data_copy):
+    for name in set(TABLE_NAMES) - {"sources", "paper_statements"}:
+        (data_copy / f"{name}.csv").unlink()  # a load that opened any of these would fail
+    evidence = load("paper_statements", data_dir=data_copy)
+    assert evidence.tables == ("sources", "paper_statements")
+    statements = evidence.paper_statements.set_index("statement_id")
+    assert (statements["tier"] == "paper").all() and (statements["source_id"] == "ma2024").all()
+    assert str(statements["value"].dtype) == "float64"
+    # Section 3.5: "only one article ... has UI as the unit"; Methods 2.1 and Section 3.1: 10 patients
+    assert statements.loc["ck_ui_one_study", ["subject", "value", "unit"]].tolist() == ["ck.unit.ui", 1.0, "studies"]
+    assert statements.loc["letters_min_size", ["value", "unit"]].tolist() == [10.0, "patients"]
+    assert statements.loc["small_sample_excluded", ["value", "unit"]].tolist() == [10.0, "patients"]
+    # a claim without a number leaves value, unit and meaning empty together
+    assert statements.loc["rux_lowest", ["value", "unit", "value_meaning"]].isna().all()
+
+
 def test_derived_counts_match_hand_calculation():
     outcomes = load("outcomes").outcomes.set_index(["arm_id", "outcome", "time_point", "statistic"])
     # hand: 38.5% of 26 = 10.01 -> 10; 62.9% of 35 = 22.0 -> 22; 65.7% of 35 = 23.0 -> 23;
