@@ -130,18 +130,44 @@ def screenshot_path(name: str) -> Path:
     return SCREENSHOTS / (re.sub(r"[^A-Za-z0-9_.-]+", "__", name).strip("_") + ".png")
 
 
+# One Playwright and one Chromium per test session, whichever folders' fixtures ask for it: a second
+# sync Playwright cannot start while one runs. Closed when the last user lets go.
+_SHARED: dict = {}
+
+
+def _acquire_browser():
+    if not _SHARED:
+        require_chromium()
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            _SHARED.update(playwright=playwright, browser=launch(playwright), users=0)
+        except BaseException:
+            playwright.stop()
+            raise
+    _SHARED["users"] += 1
+    return _SHARED["browser"]
+
+
+def _release_browser() -> None:
+    _SHARED["users"] -= 1
+    if _SHARED["users"] == 0:
+        try:
+            _SHARED["browser"].close()
+        finally:
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
-    """One Chromium for the whole test session."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    """Chromium, shared by the whole test session."""
+    browser = _acquire_browser()
+    try:
+        yield browser
+    finally:
+        _release_browser()
 
 
 @dataclass
