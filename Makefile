@@ -41,4 +41,4 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf _site .bookcache test-artifacts
+	rm -rf _site _site.tmp-* .bookcache test-artifacts

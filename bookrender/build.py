@@ -208,6 +208,8 @@ def build(root: Path, *, output_dir: str | None = None, use_cache: bool = True, 
             return report
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.parent.glob(f"{out_dir.name}.tmp-*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         write_book(project, docs, executed, index, epoch, staging)
