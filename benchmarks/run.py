@@ -43,8 +43,8 @@ def timed_build(root: Path, label: str, **kwargs):
 
 
 def edit_one_data_row(root: Path) -> str:
-    """Append a word to the note of the first data row of the outcomes table."""
-    path = root / "data" / "outcomes.csv"
+    """Append a word to the note of the first row of the adverse-events table."""
+    path = root / "data" / "adverse_events.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
     note = header.index("note") if "note" in header else len(header) - 1
@@ -56,7 +56,7 @@ def edit_one_data_row(root: Path) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
-    return f"data/outcomes.csv row 1, column {header[note]}"
+    return f"data/adverse_events.csv row 1, column {header[note]}"
 
 
 def page_sizes(site: Path) -> None:
@@ -99,7 +99,7 @@ def main() -> None:
             report = timed_build(root, "cold full build (empty cache)", use_cache=False)
             timed_build(root, "rebuild, no change")
             where = edit_one_data_row(root)
-            timed_build(root, f"rebuild after one data row edit")
+            timed_build(root, "rebuild after one data row edit")
             print(f"  (edited {where})")
             chapter = root / "chapters" / "07-limitations.qmd"
             chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")

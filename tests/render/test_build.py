@@ -124,3 +124,12 @@ def test_a_failing_cell_stops_the_build_and_keeps_the_previous_site(mini):
     assert "Traceback" in message or "ZeroDivisionError" in message.split("\n", 2)[-1]
     assert tree_hashes(site) == before
     assert not list(mini.glob("_site.tmp-*"))
+
+
+def test_a_build_removes_staging_folders_left_by_a_killed_build(mini):
+    leftover = mini / "_site.tmp-killed"
+    (leftover / "chapters").mkdir(parents=True)
+    (leftover / "chapters" / "half.html").write_text("<p>half", encoding="utf-8")
+    build(mini, log=quiet)
+    assert not leftover.exists()
+    assert (mini / "_site" / "index.html").exists()
