@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis.data import Evidence
 from analysis.data.derive import printed_decimals
 from analysis.published_text import printed_decimals_frame
-from analysis.stats import recover_from_ci
+from analysis.stats import pool, recover_from_ci
 
 __all__ = ["PublishedSubgroupTest", "published_subgroup_test", "SUBGROUP_CAVEATS"]
 
@@ -80,11 +79,8 @@ def published_subgroup_test(evidence: Evidence, factor: str) -> PublishedSubgrou
         ses.append(rec.se)
     if len(levels) < 2:
         raise ValueError(f"factor {factor!r} has {len(levels)} published subgroup(s) with an interval; need 2")
-    mu, se = np.array(estimates), np.array(ses)
-    w = 1 / se ** 2
-    mu_bar = float(np.dot(w, mu) / w.sum())
-    q = float(np.dot(w, (mu - mu_bar) ** 2))
-    df = len(levels) - 1
+    # The test for subgroup differences is Cochran's Q of a fixed-effect pool of the subgroup results.
+    between = pool(np.array(estimates), np.array(ses) ** 2, method="FE", tau2_ci=None)
     return PublishedSubgroupTest(factor=factor, levels=tuple(levels), estimates=tuple(estimates), se=tuple(ses),
-                                 q=q, df=df, p=float(special.chdtrc(df, q)), legitimate=factor == "drug",
+                                 q=between.q, df=between.q_df, p=between.q_p, legitimate=factor == "drug",
                                  caveat=SUBGROUP_CAVEATS[factor])
