@@ -56,3 +56,24 @@ def test_front_page_shows_version_and_citation(built_book, fixed_epoch):
     book = edition()
     assert f"Version {book.version}" in html
     assert book.citation.split(" (")[0] in html
+
+
+def test_every_chart_has_alt_text_and_a_csv_download(built_book):
+    import base64
+    import io
+
+    import pandas as pd
+
+    charts = 0
+    for page in built_book.output_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<div class="vega-chart" role="img" aria-label="([^"]*)">.*?</div>\s*'
+                                 r'<p class="chart-download"><a download="([^"]+)" href="data:text/csv;'
+                                 r'charset=utf-8;base64,([^"]+)"', html, re.S):
+            alt, name, payload = match.groups()
+            charts += 1
+            assert len(alt.strip()) > 20, f"{page.name}: chart {name} has no real alt text"
+            frame = pd.read_csv(io.BytesIO(base64.b64decode(payload)))
+            assert len(frame) > 0 and len(frame.columns) > 1, f"{page.name}: {name} holds no data"
+        assert html.count('class="vega-chart"') == len(re.findall(r'class="vega-chart" role="img" aria-label="[^"]+"', html))
+    assert charts >= 5
