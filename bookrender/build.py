@@ -65,18 +65,18 @@ def _execute_one(root: str, doc: Document, env: dict) -> ExecutedDocument:
 def execute_all(project: BookProject, docs: dict[str, Document], epoch: int, use_cache: bool, jobs: int,
                 report: BuildReport, log) -> dict[str, ExecutedDocument]:
     cache = ExecutionCache(project.root)
+    env = {"SOURCE_DATE_EPOCH": str(epoch)}
     results: dict[str, ExecutedDocument] = {}
     pending: list[tuple[str, str]] = []
     for chapter in project.chapters:
         rel = str(chapter.source)
-        key = static_key((project.root / rel).read_bytes(), project.execute, epoch)
-        hit = cache.lookup(chapter.stem, key) if use_cache else None
+        key = static_key((project.root / rel).read_bytes(), project.execute)
+        hit = cache.lookup(chapter.stem, key, env) if use_cache else None
         if hit is not None:
             results[rel] = hit
             report.cached.append(rel)
         else:
             pending.append((rel, key))
-    env = {"SOURCE_DATE_EPOCH": str(epoch)}
     if pending:
         log(f"executing {len(pending)} document(s) on {jobs} worker(s): {', '.join(r for r, _ in pending)}")
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending)))) as pool:

@@ -2,9 +2,11 @@
 
 The key has two parts:
 - a static part: the `.qmd` source, the book's execute defaults, the renderer's execution
-  code, `SOURCE_DATE_EPOCH`, and the name and version of every installed Python distribution;
-- the files the document actually read or imported while it ran (data files, the modules of
-  the project's own packages), recorded by the kernel, each with its content hash.
+  code, and the name and version of every installed Python distribution;
+- what the document actually read while it ran, recorded by the kernel: the project files it
+  opened or imported (data files, the modules of the project's own packages), each with its
+  content hash, and the renderer-set environment variables it read (`SOURCE_DATE_EPOCH`, the
+  build date, which changes with every commit), each with its value.
 A document is re-executed when either part changes. The cache is a plain folder
 (`.bookcache/`), safe to delete, never committed.
 """
@@ -39,9 +41,9 @@ def environment_fingerprint() -> str:
     return hashlib.sha256("\n".join([sys.version, engine, *names]).encode()).hexdigest()
 
 
-def static_key(source: bytes, execute_defaults: dict, source_date_epoch: int) -> str:
+def static_key(source: bytes, execute_defaults: dict) -> str:
     parts = [hashlib.sha256(source).hexdigest(), json.dumps(execute_defaults, sort_keys=True),
-             str(source_date_epoch), environment_fingerprint()]
+             environment_fingerprint()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -53,7 +55,9 @@ class ExecutionCache:
     def _entry(self, stem: str) -> Path:
         return self.folder / f"{stem}.json"
 
-    def lookup(self, stem: str, key: str) -> ExecutedDocument | None:
+    def lookup(self, stem: str, key: str, env: dict[str, str]) -> ExecutedDocument | None:
+        """The cached execution of ``stem`` if its key, its files and the environment variables it
+        read (compared with ``env``, the values this build would give it) are all unchanged."""
         path = self._entry(stem)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
@@ -64,7 +68,10 @@ class ExecutionCache:
         for rel, digest in entry["deps"].items():
             if sha256_file(self.root / rel) != digest:
                 return None
-        return ExecutedDocument.from_json(entry["executed"])
+        executed = ExecutedDocument.from_json(entry["executed"])
+        if any(env.get(name) != value for name, value in executed.env.items()):
+            return None
+        return executed
 
     def store(self, stem: str, key: str, executed: ExecutedDocument) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

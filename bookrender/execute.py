@@ -18,6 +18,9 @@ from bookrender.errors import CellError, RenderError, ToolMissingError
 from bookrender.qmd import INLINE_EXPR, Document, Markdown
 
 PAYLOAD_MIME = "application/x-bookrender+json"
+# Variables the renderer sets for the kernel that may change between builds: a document that
+# reads one of them depends on its value (recorded with the document's other dependencies).
+TRACKED_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # Runs first in every kernel: records every project file the document opens for reading.
@@ -44,6 +47,21 @@ def __bookrender_start_tracking():
     return seen
 __bookrender_seen = __bookrender_start_tracking()
 del __bookrender_start_tracking
+
+def __bookrender_track_environment():
+    import os
+    names = set()
+    class TrackedEnviron(type(os.environ)):
+        def __getitem__(self, key):
+            names.add(key)
+            return super().__getitem__(key)
+        def __contains__(self, key):
+            names.add(key)
+            return super().__contains__(key)
+    os.environ.__class__ = TrackedEnviron
+    return names
+__bookrender_env_read = __bookrender_track_environment()
+del __bookrender_track_environment
 """
 
 INLINE_CALL = r"""
@@ -75,9 +93,10 @@ def __bookrender_finish():
         return (os.path.isfile(path) and not any(path.startswith(p) for p in installed)
                 and "site-packages" not in path.split(os.sep) and "__pycache__" not in path.split(os.sep))
     deps = sorted(os.path.relpath(f, root) for f in files if own(f))
-    display({"%s": {"deps": deps}}, raw=True)
+    env = {name: os.environ.get(name) for name in %r if name in __bookrender_env_read}
+    display({"%s": {"deps": deps, "env": env}}, raw=True)
 __bookrender_finish()
-""" % PAYLOAD_MIME
+""" % (TRACKED_ENVIRONMENT, PAYLOAD_MIME)
 
 
 @dataclass(frozen=True)
@@ -88,15 +107,16 @@ class ExecutedDocument:
     outputs: tuple  # tuple[tuple[dict, ...], ...], one entry per cell
     inline_values: dict  # expression source -> markdown text
     deps: tuple[str, ...]  # project files read or imported, relative to the root
+    env: dict  # tracked environment variables the document read -> their values
 
     def to_json(self) -> dict:
         return {"path": self.path, "outputs": [list(o) for o in self.outputs],
-                "inline_values": self.inline_values, "deps": list(self.deps)}
+                "inline_values": self.inline_values, "deps": list(self.deps), "env": dict(self.env)}
 
     @classmethod
     def from_json(cls, data: dict) -> "ExecutedDocument":
         return cls(data["path"], tuple(tuple(o) for o in data["outputs"]), dict(data["inline_values"]),
-                   tuple(data["deps"]))
+                   tuple(data["deps"]), dict(data["env"]))
 
 
 def inline_expressions_with_lines(doc: Document) -> list[tuple[str, int]]:
@@ -177,7 +197,8 @@ def execute_document(root: Path, doc: Document, extra_env: dict | None = None, t
         # The formatter returns a str, whose text/plain repr is quoted: undo it exactly.
         inline_values[expr] = _unrepr(text)
     payload = next(o for o in nb.cells[-1].outputs if PAYLOAD_MIME in o.get("data", {}))
-    return ExecutedDocument(path, outputs, inline_values, tuple(payload["data"][PAYLOAD_MIME]["deps"]))
+    found = payload["data"][PAYLOAD_MIME]
+    return ExecutedDocument(path, outputs, inline_values, tuple(found["deps"]), dict(found["env"]))
 
 
 def _unrepr(text: str) -> str:

@@ -133,3 +133,12 @@ def test_a_build_removes_staging_folders_left_by_a_killed_build(mini):
     build(mini, log=quiet)
     assert not leftover.exists()
     assert (mini / "_site" / "index.html").exists()
+
+
+def test_a_new_build_date_reruns_only_the_documents_that_read_it(mini, monkeypatch):
+    build(mini, log=quiet)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # one day later, as after a new commit
+    report = build(mini, log=quiet)
+    assert report.executed == ["chapters/extra.qmd"]  # the only document reading SOURCE_DATE_EPOCH
+    assert "dated 1767312000" in (report.output_dir / "chapters/extra.html").read_text(encoding="utf-8")
+    assert "built 2026-01-02" in "\n".join(p.extract_text() for p in pypdf.PdfReader(report.pdf).pages)
