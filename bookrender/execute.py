@@ -49,15 +49,29 @@ __bookrender_seen = __bookrender_start_tracking()
 del __bookrender_start_tracking
 
 def __bookrender_track_environment():
-    import os
+    # Records the environment variables that the document's cells or the project's own modules
+    # read, not those read by the standard library or installed packages (they scan the whole
+    # environment for proxies, or read SOURCE_DATE_EPOCH at import, which does not change what
+    # the document shows).
+    import os, sys
+    installed = {os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
     names = set()
+    def by_project_code():
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith("<frozen") or name.endswith(("/os.py", "_collections_abc.py"))):
+                # the first real caller: the standard library or an installed package is not the
+                # document; the project's modules and the document's own cells are
+                full = os.path.realpath(name)
+                return not any(full.startswith(p) for p in installed) and "site-packages" not in full
+            frame = frame.f_back
+        return False
     class TrackedEnviron(type(os.environ)):
         def __getitem__(self, key):
-            names.add(key)
+            if by_project_code():
+                names.add(key)
             return super().__getitem__(key)
-        def __contains__(self, key):
-            names.add(key)
-            return super().__contains__(key)
     os.environ.__class__ = TrackedEnviron
     return names
 __bookrender_env_read = __bookrender_track_environment()
