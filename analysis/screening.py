@@ -111,10 +111,11 @@ def prisma_frame(screening: pd.DataFrame) -> pd.DataFrame:
     """The stages of the PRISMA 2020 flow, in the frame :func:`analysis.figures.prisma_flow` takes.
 
     Main column: records identified -> records screened -> full texts assessed -> studies
-    included, joined by arrows (the chart function draws one arrow per box, so the boxes of
-    the right column, level with the step they leave, carry none). Right column: duplicates
-    removed, records excluded at screening, full texts excluded with the paper's reasons. Counts the paper does not state stay missing; the
-    screened count is computed only when both of its inputs are stated.
+    included, joined by downward arrows. Right column: duplicates removed, records excluded
+    at screening, full texts excluded with the paper's reasons; each is level with the
+    main-flow step it leaves and receives a rightward arrow from it, as in the PRISMA 2020
+    template (``arrow_to`` lists both targets, separated by ";"). Counts the paper does not
+    state stay missing; the screened count is computed only when both of its inputs are stated.
     """
     frame = _indexed(screening)
     arithmetic = selection_arithmetic(screening)
@@ -134,16 +135,16 @@ def prisma_frame(screening: pd.DataFrame) -> pd.DataFrame:
     patient_words = "patients not reported" if is_missing(patients) else f"{int(patients)} patients as stated"
     rows = [
         ("identified", f"Records identified from {database_words}", count("records_identified"), 0, 0,
-         None, "screened", "Identification"),
+         None, "screened; duplicates", "Identification"),
         ("duplicates", "Duplicate records removed before screening", count("duplicates_removed"), 1, 0,
          None, None, None),
         ("screened", "Records screened (title and abstract)",
          pd.NA if arithmetic.records_screened is None else arithmetic.records_screened, 0, 1,
-         None, "assessed", "Screening"),
+         None, "assessed; excluded_screening", "Screening"),
         ("excluded_screening", "Records excluded at title and abstract", count("records_excluded_title_abstract"),
          1, 1, None, None, None),
         ("assessed", "Full-text reports assessed for eligibility", count("full_texts_assessed"), 0, 2,
-         None, "included", None),
+         None, "included; excluded_full_text", None),
         ("excluded_full_text", "Full-text reports excluded, with reasons", count("full_texts_excluded"), 1, 2,
          "\n".join(reasons), None, None),
         ("included", f"Studies included in the review ({patient_words})", count("studies_included"), 0, 3,

@@ -9,8 +9,10 @@ count       whole number or missing. Missing prints "n = not reported" -- never 
 column      integer >= 0: 0 = the main flow, 1 = the exclusion boxes on its right.
 row         integer >= 0: top to bottom.
 reasons     optional text: exclusion reasons, one per line (separate lines with "\\n").
-arrow_to    optional text: the stage_id this box points to; arrows go down the same
-            column or right along the same row, as in the PRISMA 2020 template.
+arrow_to    optional text: the stage_id(s) this box points to, several separated by ";"
+            ("screened; duplicates"). Arrows go down the same column or right along the
+            same row, as in the PRISMA 2020 template: each main-flow box points down to
+            the next step and right to the box of the records it removed.
 phase       optional text: "Identification", "Screening", "Included"; shown once per row
             at the left edge.
 ==========  ================================================================================
@@ -27,9 +29,11 @@ import pandas as pd
 from analysis.figures.frames import Column, check_frame
 from analysis.format import fmt_int, is_missing
 
-__all__ = ["NOT_REPORTED", "PRISMA_COLUMNS", "prisma_flow", "prisma_layout"]
+__all__ = ["ARROW_SEPARATOR", "NOT_REPORTED", "PRISMA_COLUMNS", "arrow_targets", "prisma_flow", "prisma_layout"]
 
 NOT_REPORTED = "not reported"
+#: separates several targets in one ``arrow_to`` cell.
+ARROW_SEPARATOR = ";"
 BOX_WIDTH_PX = 250
 COLUMN_GAP_PX = 60
 ROW_GAP_PX = 34
@@ -48,6 +52,17 @@ PRISMA_COLUMNS = (
     Column("arrow_to", "text", required=False),
     Column("phase", "text", required=False),
 )
+
+
+def arrow_targets(value: object) -> tuple[str, ...]:
+    """The stage_ids of one ``arrow_to`` cell, in order: "a; b" -> ("a", "b"); missing -> ().
+
+    Items are stripped of surrounding spaces; an empty item ("a;;b", "a;") is kept as ""
+    so that the frame check can report it instead of dropping it silently.
+    """
+    if is_missing(value):
+        return ()
+    return tuple(item.strip() for item in str(value).split(ARROW_SEPARATOR))
 
 
 def _box_lines(row: pd.Series) -> list[str]:
@@ -77,16 +92,29 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 problems.add(idx, column, value, "expected a value >= 0")
     ids = set(frame["stage_id"])
     place = {r["stage_id"]: (int(r["column"]), int(r["row"])) for _, r in frame.iterrows()}
+    targets = {}
     if "arrow_to" in frame:
-        for idx, target in frame["arrow_to"].items():
-            if is_missing(target):
-                continue
-            if target not in ids:
-                problems.add(idx, "arrow_to", target, f"no stage has this stage_id; stage_ids are {sorted(ids)}")
-                continue
-            (c0, r0), (c1, r1) = place[frame.at[idx, "stage_id"]], place[target]
-            if not ((c0 == c1 and r1 > r0) or (r0 == r1 and c1 > c0)):
-                problems.add(idx, "arrow_to", target, "an arrow must go down its column or right along its row")
+        for idx, value in frame["arrow_to"].items():
+            if is_missing(value) or not isinstance(value, str):
+                continue  # a non-text cell is already reported by check_frame
+            items = arrow_targets(value)
+            targets[frame.at[idx, "stage_id"]] = items
+            for position, target in enumerate(items):
+                if not target:
+                    problems.add(idx, "arrow_to", value,
+                                 f"an empty stage_id between {ARROW_SEPARATOR!r} separators; write targets as \"a; b\"")
+                elif target in items[:position]:
+                    problems.add(idx, "arrow_to", value, f"target {target!r} is listed more than once")
+                elif target not in ids:
+                    problems.add(idx, "arrow_to", value,
+                                 f"target {target!r}: no stage has this stage_id; stage_ids are {sorted(ids)}")
+                elif target == frame.at[idx, "stage_id"]:
+                    problems.add(idx, "arrow_to", value, f"target {target!r}: a box cannot point to itself")
+                else:
+                    (c0, r0), (c1, r1) = place[frame.at[idx, "stage_id"]], place[target]
+                    if not ((c0 == c1 and r1 > r0) or (r0 == r1 and c1 > c0)):
+                        problems.add(idx, "arrow_to", value,
+                                     f"target {target!r}: an arrow must go down its column or right along its row")
     problems.raise_if_any()
 
     stages = frame.reset_index(drop=True)
@@ -116,18 +144,17 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_id = boxes.set_index("stage_id")
     arrows = []
     for _, r in stages.iterrows():
-        target = r.get("arrow_to")
-        if is_missing(target):
-            continue
-        a, b = by_id.loc[r["stage_id"]], by_id.loc[target]
-        if place[target][0] == place[r["stage_id"]][0]:
-            mid = (a["x"] + a["x2"]) / 2
-            arrows.append({"from": r["stage_id"], "to": target, "x": mid, "y": a["y2"], "x2": mid, "y2": b["y"],
-                           "direction": "down"})
-        else:
-            y_mid = (a["y"] + a["y2"]) / 2 if a["y2"] - a["y"] <= b["y2"] - b["y"] else (b["y"] + b["y2"]) / 2
-            arrows.append({"from": r["stage_id"], "to": target, "x": a["x2"], "y": y_mid, "x2": b["x"], "y2": y_mid,
-                           "direction": "right"})
+        for target in targets.get(r["stage_id"], ()):
+            a, b = by_id.loc[r["stage_id"]], by_id.loc[target]
+            if place[target][0] == place[r["stage_id"]][0]:
+                mid = (a["x"] + a["x2"]) / 2
+                arrows.append({"from": r["stage_id"], "to": target, "x": mid, "y": a["y2"], "x2": mid, "y2": b["y"],
+                               "direction": "down"})
+            else:
+                # level with the middle of the shorter box, which lies within the taller one (same row top)
+                y_mid = (a["y"] + a["y2"]) / 2 if a["y2"] - a["y"] <= b["y2"] - b["y"] else (b["y"] + b["y2"]) / 2
+                arrows.append({"from": r["stage_id"], "to": target, "x": a["x2"], "y": y_mid, "x2": b["x"],
+                               "y2": y_mid, "direction": "right"})
     arrows = pd.DataFrame(arrows, columns=["from", "to", "x", "y", "x2", "y2", "direction"])
     return boxes, arrows
 

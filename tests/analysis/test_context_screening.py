@@ -1,10 +1,14 @@
 """PRISMA frame and selection arithmetic: the paper's stated counts, and missing steps staying missing."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+import vl_convert
 
 from analysis.data import load
+from analysis.figures import prisma_flow
 from analysis.figures.prisma import prisma_layout
 from analysis.screening import (excluded_reports_table, prisma_frame, selection_arithmetic, step_count,
                                 __all__ as screening_all)
@@ -55,7 +59,28 @@ def test_flow_counts_and_arrows(screening):
     assert flow.at["assessed", "count"] == FULL_TEXTS_ASSESSED
     assert flow.at["excluded_full_text", "count"] == FULL_TEXTS_EXCLUDED
     assert flow.at["included", "count"] == STUDIES_INCLUDED
-    assert list(flow["arrow_to"].dropna()) == ["screened", "assessed", "included"]
+    assert list(flow["arrow_to"].dropna()) == ["screened; duplicates", "assessed; excluded_screening",
+                                               "included; excluded_full_text"]
+
+
+def test_every_exclusion_box_receives_a_side_arrow_from_its_step(screening):
+    """PRISMA 2020 template (Page et al. 2021, Figure 1): three steps down the main column, and
+    one horizontal arrow from each main-flow step to the box of the records it removed."""
+    boxes, arrows = prisma_layout(prisma_frame(screening))
+    boxes = boxes.set_index("stage_id")
+    assert len(arrows) == 6
+    down = arrows[arrows["direction"] == "down"]
+    right = arrows[arrows["direction"] == "right"]
+    assert list(zip(down["from"], down["to"])) == [("identified", "screened"), ("screened", "assessed"),
+                                                   ("assessed", "included")]
+    assert list(zip(right["from"], right["to"])) == [("identified", "duplicates"), ("screened", "excluded_screening"),
+                                                     ("assessed", "excluded_full_text")]
+    for _, arrow in right.iterrows():
+        source, target = boxes.loc[arrow["from"]], boxes.loc[arrow["to"]]
+        assert (arrow["x"], arrow["x2"]) == (source["x2"], target["x"])  # edge to edge
+        assert arrow["y"] == arrow["y2"]  # horizontal
+        for box in (source, target):  # the arrow meets both boxes between their top and bottom
+            assert box["y"] < arrow["y"] < box["y2"]
 
 
 def test_screened_is_computed_when_duplicates_are_known(screening):
@@ -83,3 +108,15 @@ def test_excluded_reports_named_with_reasons():
     assert table.at["Campar 2022", "patients"] == 8
     assert "fewer than 10 patients" in table.at["Campar 2022", "reasons"]
     assert {"Shirai 2022", "Landon-Cardinal 2019"} <= set(table.index)
+
+
+def test_flow_svg_is_deterministic_and_draws_six_arrows(screening):
+    spec = prisma_flow(prisma_frame(screening)).to_dict()
+    first, second = vl_convert.vegalite_to_svg(spec), vl_convert.vegalite_to_svg(spec)
+    assert first.startswith("<svg") and first == second
+    rule_group = re.search(r'<g class="mark-rule[^"]*"[^>]*>(.*?)</g>', first).group(1)
+    lines = re.findall(r'aria-label="x: ([\d.]+); y: ([\d.]+); x2: ([\d.]+); y2: ([\d.]+)"', rule_group)
+    assert len(lines) == 6
+    horizontal = [line for line in lines if line[1] == line[3]]
+    vertical = [line for line in lines if line[0] == line[2]]
+    assert len(horizontal) == 3 and len(vertical) == 3

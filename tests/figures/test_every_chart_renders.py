@@ -17,12 +17,13 @@ def builders(forest_frame):
         "sweep": (lambda: line_chart_sweep(pooled.sweep_frame(), "r", "estimate", "low", "high", x_title="r",
                                            y_title="y", null_value=0), pooled.sweep_frame()),
         "prisma": (lambda: prisma_flow(prisma.stages()), prisma.stages()),
+        "prisma_side_arrows": (lambda: prisma_flow(prisma.stages_with_side_arrows()), prisma.stages_with_side_arrows()),
         "traffic_light": (lambda: traffic_light(rob.scores()), rob.scores()),
         "tier_legend": (lambda: tier_legend(), pd.DataFrame({"tier": ["primary"]})),
     }
 
 
-@pytest.mark.parametrize("name", ["forest", "summary", "leave_one_out", "sweep", "prisma", "traffic_light", "tier_legend"])
+@pytest.mark.parametrize("name", ["forest", "summary", "leave_one_out", "sweep", "prisma", "prisma_side_arrows", "traffic_light", "tier_legend"])
 def test_chart_renders_deterministically(name, forest_frame):
     build, frame = builders(forest_frame)[name]
     first = show_chart(build(), alt_text=f"{name} chart", csv_name=f"{name}.csv", data=frame)
