@@ -3,8 +3,11 @@
 Methods 2.1 admits letters and case series only with more than 10 patients, while Section 3.1
 excludes reports for fewer than 10: a study of exactly 10 passes one rule and fails the other.
 The paper appraised four studies with the JBI checklist for case series (Section 2.3), so those
-are the studies the size rule applies to. Methods 2.1 also excludes conference abstracts
-without full text; the references cited for the included studies are compared with that rule.
+are the studies the size rule applies to, together with the studies the data record as letters
+(``publication_type`` research_letter or letter). Methods 2.1 also excludes conference abstracts
+without full text; the ``publication_type`` of the references cited for the included studies,
+and of the included studies themselves, is compared with that rule. A missing
+``publication_type`` (no source says) counts as neither a letter nor an abstract.
 """
 from __future__ import annotations
 
@@ -18,6 +21,10 @@ __all__ = ["check_eligibility", "eligibility_rows"]
 
 #: how the paper's tools map onto its design categories (Section 2.3: JBI for case series).
 CASE_SERIES_TOOL = "JBI"
+#: ``publication_type`` values (data/datapackage.json) that Methods 2.1 calls letters.
+LETTER_TYPES = ("research_letter", "letter")
+CONFERENCE_ABSTRACT = "conference_abstract"
+_TYPE_WORDS = {"research_letter": "research letter", "letter": "correspondence letter"}
 
 
 def eligibility_rows(evidence) -> pd.DataFrame:
@@ -27,9 +34,13 @@ def eligibility_rows(evidence) -> pd.DataFrame:
     minimum = statement(statements, "letters_min_size")
     small = statement(statements, "small_sample_excluded")
     rows = []
-    for _, s in studies[studies["risk_of_bias_tool"] == CASE_SERIES_TOOL].iterrows():
+    # the size rule covers case series (appraised with the JBI checklist) and letters (publication_type)
+    size_rule = studies[(studies["risk_of_bias_tool"] == CASE_SERIES_TOOL) | studies["publication_type"].isin(LETTER_TYPES)]
+    for _, s in size_rule.iterrows():
         ok = int(s["total_n"]) > minimum.value
-        rows.append({"item": f"{s['label']} (appraised as a case series)", "criterion": minimum.claim,
+        kind = ("appraised as a case series" if s["risk_of_bias_tool"] == CASE_SERIES_TOOL
+                else f"published as a {_TYPE_WORDS[s['publication_type']]}")
+        rows.append({"item": f"{s['label']} ({kind})", "criterion": minimum.claim,
                      "criterion_location": minimum.location, "found": f"{fmt_int(s['total_n'])} patients (Table 1)",
                      "status": "consistent" if ok else "inconsistent"})
     at_threshold = studies[studies["total_n"] == int(small.value)]
@@ -40,20 +51,23 @@ def eligibility_rows(evidence) -> pd.DataFrame:
                  "status": "inconsistent" if len(at_threshold) else "consistent"})
     abstracts = statement(statements, "conference_abstracts_excluded")
     cited = reports[reports["status"] == "cited_among_included_not_in_table1"]
-    # The data record, per cited report, that its DOI or citation points to a congress abstract.
-    congress = cited[cited["note"].fillna("").str.contains("congress abstract")]
+    congress = cited[cited["publication_type"].isin([CONFERENCE_ABSTRACT])]
     rows.append({"item": "references cited for the included studies", "criterion": abstracts.claim,
                  "criterion_location": abstracts.location,
                  "found": (f"{fmt_int(len(congress))} of the references cited as included studies but absent from Table 1 "
-                           "point to congress abstracts (" + ", ".join(congress["report_id"]) + ")"),
+                           "are conference abstracts by their citations (" + ", ".join(congress["report_id"]) + ")"),
                  "status": "inconsistent" if len(congress) else "consistent"})
-    letters = studies[studies["note"].fillna("").str.contains("Research letter")]
-    rows.append({"item": "research letters among the included studies", "criterion": abstracts.claim,
+    included_abstracts = studies[studies["publication_type"].isin([CONFERENCE_ABSTRACT])]
+    letters = studies[studies["publication_type"].isin(LETTER_TYPES)]
+    rows.append({"item": "letters among the included studies", "criterion": abstracts.claim,
                  "criterion_location": abstracts.location,
-                 "found": (f"{fmt_int(len(letters))} included studies are research letters ("
-                           + ", ".join(f"{r.label}, {fmt_int(r.total_n)} patients" for r in letters.itertuples())
-                           + "): full-text publications, so the abstract rule does not exclude them"),
-                 "status": "consistent"})
+                 "found": (f"{fmt_int(len(letters))} included studies are letters ("
+                           + "; ".join(f"{r.label}: {_TYPE_WORDS[r.publication_type]}, {fmt_int(r.total_n)} patients"
+                                       for r in letters.itertuples())
+                           + "): full-text publications, so the abstract rule does not exclude them"
+                           + ("" if included_abstracts.empty else
+                              "; but the data record " + ", ".join(included_abstracts["label"]) + " as conference abstracts")),
+                 "status": "inconsistent" if len(included_abstracts) else "consistent"})
     return pd.DataFrame(rows)
 
 

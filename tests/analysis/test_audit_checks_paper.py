@@ -128,3 +128,15 @@ def test_eligibility(results):
     assert details.at["Paik 2021 (appraised as a case series)", "status"] == "inconsistent"  # 10 is not > 10
     assert details.at["Min 2022 (appraised as a case series)", "status"] == "consistent"  # 11
     assert details.at["references cited for the included studies", "status"] == "inconsistent"
+    # publication_type (data/studies.csv, data/excluded_reports.csv): the two cited references absent from
+    # Table 1 are congress abstracts (Shirai 2022, EULAR suppl; Landon-Cardinal 2019, Arthritis Rheumatol suppl)
+    assert "(shirai2022, landoncardinal2019)" in details.at["references cited for the included studies", "found"]
+    # three included letters (Min 2022 and Landon-Cardinal 2023 research letters, Chen 2019 NEJM correspondence),
+    # all full texts, so the abstract rule holds for them
+    letters = details.at["letters among the included studies", "found"]
+    assert letters.startswith("3 included studies are letters")
+    assert all(name in letters for name in ("Chen 2019", "Landon-Cardinal 2023", "Min 2022"))
+    assert details.at["letters among the included studies", "status"] == "consistent"
+    # Chen 2019 is a letter, so the size rule covers it: 18 > 10 (Table 1)
+    assert details.at["Chen 2019 (published as a correspondence letter)", "status"] == "consistent"
+    assert "4 of 8 comparisons" in results["eligibility"].finding

@@ -98,3 +98,26 @@ def test_size_rule_read_from_the_data(evidence):
     assert "more than 9 patients" in check.tested
     case_series = check.details[check.details["item"].str.endswith("(appraised as a case series)")]
     assert (case_series["status"] == "consistent").all()
+
+
+def test_eligibility_reads_publication_type_not_notes(evidence):
+    """The abstract and letter rules follow data/*.csv publication_type; note text plays no part."""
+    reports = evidence.excluded_reports.copy()
+    studies = evidence.studies.copy()
+    # a type removed from the data (source silent) is no longer counted, whatever the note says
+    reports.loc[reports["report_id"] == "shirai2022", "publication_type"] = pd.NA
+    # a note that mentions a congress abstract does not make a report one
+    reports.loc[reports["report_id"] == "landoncardinal2019", "publication_type"] = pd.NA
+    reports.loc[reports["report_id"] == "landoncardinal2019", "note"] = "a congress abstract"
+    # an included study recorded as a conference abstract breaks the abstract rule
+    studies.loc[studies["study_id"] == "fan2022", "publication_type"] = "conference_abstract"
+    # a letter of 10 patients fails the size rule (Methods 2.1: more than 10), even if not a case series
+    studies.loc[studies["study_id"] == "levoyer2021", "publication_type"] = "letter"
+    details = check_eligibility(dataclasses.replace(evidence, excluded_reports=reports, studies=studies)).details
+    details = details.set_index("item")
+    cited = details.loc["references cited for the included studies"]
+    assert cited["status"] == "consistent" and cited["found"].startswith("0 of the references")
+    letters = details.loc["letters among the included studies"]
+    assert letters["status"] == "inconsistent" and "Fan 2022 as conference abstracts" in letters["found"]
+    assert letters["found"].startswith("4 included studies are letters")
+    assert details.at["Le Voyer 2021 (published as a correspondence letter)", "status"] == "inconsistent"

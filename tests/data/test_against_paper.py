@@ -66,6 +66,26 @@ def test_prisma_counts_add_up(ev):
     assert unstated["count"].isna().all() and len(unstated) == 6
 
 
+# Publication type, transcribed from the sources (None where no source says):
+# research letters per the extraction sheet's headings (J Am Acad Dermatol); Chen 2019 is N Engl J Med
+# correspondence (extraction sheet "letter", DOI 10.1056/NEJMc...); Campar 2022 is an ACR abstract (seed 004);
+# Shirai 2022 (DOI ...-eular.311) and Landon-Cardinal 2019 (Arthritis Rheumatol suppl) are congress abstracts
+# by their citations. Paik 2022 (Arthritis Rheumatol 2022;74:371-2) has no stated type.
+STUDY_TYPES = {"min2022": "research_letter", "landoncardinal2023": "research_letter", "chen2019": "letter",
+               "paik2022": None, "paik2021": None, "fan2022": None, "levoyer2021": None}
+REPORT_TYPES = {"campar2022": "conference_abstract", "shirai2022": "conference_abstract",
+                "landoncardinal2019": "conference_abstract"}
+
+
+def test_publication_types_as_the_sources_state(ev):
+    studies = ev.studies.set_index("study_id")["publication_type"]
+    reports = ev.excluded_reports.set_index("report_id")["publication_type"]
+    assert {k: (None if pd.isna(v) else v) for k, v in studies.items()} == STUDY_TYPES
+    assert reports.to_dict() == REPORT_TYPES
+    # the note column no longer carries the type: one place for one fact
+    assert not ev.studies["note"].fillna("").str.contains("Research letter").any()
+
+
 def test_seven_studies(ev):
     assert len(ev.studies) == 7
     assert sorted(ev.studies["table1_row"]) == list(range(1, 8))

@@ -45,6 +45,8 @@ def only_problem(data_dir, *tables):
          "recovered-needs-result"),
         ("outcomes", "landoncardinal2023,landoncardinal2023.ruxolitinib,", "se", "7.6", "computed-value-typed-in"),
         ("outcomes", PAIK_CDASI, "outcome", "cdasi", "allowed-values"),
+        ("studies", "min2022,", "publication_type", "letter_to_the_editor", "allowed-values"),
+        ("excluded_reports", "campar2022,", "publication_type", "abstract", "allowed-values"),
         ("published_results", "cdasi.overall.results,", "ci_low", "-14.00", "ci-order"),
         ("published_results", "cdasi.follow_up.3.results,", "estimate", "-20", "status-mismatch"),
         ("risk_of_bias", "levoyer2021,", "study_id", "levoyer2020", "unknown-reference"),
