@@ -23,6 +23,12 @@ class Evidence:
     loaded ones. ``outcomes`` has its derived and recovered values filled in; ``derivations``
     logs each of those computations (method, inputs, outputs, rounding or symmetry check).
     Columns: string -> str (NaN when empty), integer -> Int64, number -> float64, boolean -> boolean.
+
+    Derived by the loader, not stored in the CSV: ``published_results`` also has
+    ``estimate_text``, ``ci_low_text``, ``ci_high_text``, ``i2_pct_text``,
+    ``p_heterogeneity_text`` and ``p_unlabelled_text`` (str, NaN when empty): each number exactly
+    as printed in the CSV ("-20.00", not the float -20.0), so that the paper's rounding can be
+    read from it (:mod:`analysis.data.printed_text`).
     """
 
     data_dir: Path

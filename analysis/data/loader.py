@@ -10,6 +10,7 @@ from analysis.data.derive import derive
 from analysis.data.descriptor import display_path, read_package
 from analysis.data.evidence import TABLE_NAMES, Evidence
 from analysis.data.frames import text_frame, typed_frame
+from analysis.data.printed_text import with_printed_text
 from analysis.data.problems import DataValidationError, Problem, problem
 from analysis.data.rules import check_rules
 from analysis.data.schema_check import check_foreign_keys, validate_schema
@@ -30,7 +31,9 @@ def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
     Only the named tables and the tables they reference (foreign keys, ``x-requires``) are
     opened. Checks, in one pass: the Table Schema of each file (frictionless), foreign keys,
     the domain rules of :mod:`analysis.data.rules`, and the derivations of
-    :mod:`analysis.data.derive`. Raises :class:`DataValidationError` listing every problem;
+    :mod:`analysis.data.derive`. Tables listed in
+    :data:`analysis.data.printed_text.PRINTED_TEXT_COLUMNS` also get ``<column>_text`` columns
+    holding numbers as printed. Raises :class:`DataValidationError` listing every problem;
     raises ValueError for an unknown table name.
     """
     from analysis.paths import DATA_DIR
@@ -69,7 +72,7 @@ def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
     problems.extend(derive_problems)
     if problems:
         raise DataValidationError(problems)
-    frames = {n: t.typed for n, t in loaded.items()}
+    frames = {n: with_printed_text(n, t.typed, t.text) for n, t in loaded.items()}
     if outcomes is not None:
         frames["outcomes"] = outcomes
     return Evidence(data_dir=data_dir, tables=names, derivations=derivations, **frames)

@@ -178,3 +178,71 @@ def test_problem_rendering_without_a_cell():
     problem = data_api.Problem("data/x.csv", 3, None, None, "malformed-csv", "re-save it", "',' expected")
     assert str(problem) == ("data/x.csv, line 3: breaks rule 'malformed-csv': the file must be readable as UTF-8 "
                             "comma-separated values (',' expected); fix: re-save it")
+
+
+PRINTED_NUMBERS = ("estimate", "ci_low", "ci_high", "i2_pct", "p_heterogeneity", "p_unlabelled")
+
+
+def test_published_results_keep_the_printed_text_of_their_numbers():
+    published = load("published_results").published_results.set_index("result_id")
+    # Abstract, Results: ruxolitinib -20.00 (95% CI -34.9 to -5.1); the Discussion prints the same estimate as -20
+    rux = published.loc["cdasi.drug.rux.abstract"]
+    assert rux["estimate"] == -20.0 and rux["estimate_text"] == "-20.00"
+    assert (rux["ci_low_text"], rux["ci_high_text"]) == ("-34.9", "-5.1")
+    assert published.at["cdasi.drug.rux.discussion", "estimate_text"] == "-20"
+    assert pd.isna(published.at["cdasi.drug.rux.discussion", "ci_low_text"])  # nothing printed stays missing
+    for column in PRINTED_NUMBERS:
+        assert str(published[f"{column}_text"].dtype) == "str", column
+
+
+def test_printed_text_equals_the_csv_cells_and_their_values(data_copy):
+    # read the file independently of the loader: every cell as written, '' when empty
+    import csv
+
+    with open(data_copy / "published_results.csv", newline="", encoding="utf-8") as handle:
+        cells = {row["result_id"]: row for row in csv.DictReader(handle)}
+    published = load("published_results", data_dir=data_copy).published_results.set_index("result_id")
+    assert set(cells) == set(published.index)
+    for result_id, row in published.iterrows():
+        for column in PRINTED_NUMBERS:
+            text, value = row[f"{column}_text"], row[column]
+            if cells[result_id][column] == "":
+                assert pd.isna(text) and pd.isna(value), (result_id, column)
+            else:
+                assert text == cells[result_id][column].strip(), (result_id, column)
+                assert float(text) == value, (result_id, column)
+
+
+def test_printed_text_columns_are_derived_not_schema_fields():
+    descriptor = json.loads(DATAPACKAGE.read_text(encoding="utf-8"))
+    evidence = load()
+    for resource in descriptor["resources"]:
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        frame = evidence.table(resource["name"])
+        extra = [c for c in frame.columns if c not in fields]
+        if resource["name"] == "published_results":
+            assert extra == [f"{c}_text" for c in PRINTED_NUMBERS]
+            assert not any(f.endswith("_text") for f in fields)
+        else:
+            assert extra == [], resource["name"]
+
+
+def test_printed_text_survives_a_partial_load(data_copy):
+    needed = {"published_results", "published_result_studies", "studies", "arms", "sources"}
+    for name in set(TABLE_NAMES) - needed:
+        (data_copy / f"{name}.csv").unlink()  # a load that opened any of these would fail
+    evidence = load("published_results", data_dir=data_copy)
+    assert set(evidence.tables) <= needed
+    assert evidence.published_results["estimate_text"].notna().any()
+
+
+def test_with_printed_text_rules():
+    from analysis.data.printed_text import with_printed_text
+
+    typed = pd.DataFrame({"estimate": [-20.0, None]}, index=pd.Index([2, 3], name="line"))
+    text = pd.DataFrame({"estimate": [" -20.00", ""]}, index=typed.index, dtype=object)
+    assert with_printed_text("studies", typed, text) is typed  # a table without printed-text columns
+    with pytest.raises(ValueError, match="ci_low"):
+        with_printed_text("published_results", typed, text)  # the listed columns must exist
+    with pytest.raises(ValueError, match="different rows"):
+        with_printed_text("published_results", typed, text.iloc[:1])
