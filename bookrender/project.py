@@ -19,7 +19,7 @@ CONFIG_NAME = "_quarto.yml"
 # `format.html` / `format.typst` are checked separately.
 SUPPORTED = {
     "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections"},
-    "project": {"type", "output-dir", "pre-render", "post-render", "resources"},
+    "project": {"type", "output-dir", "execute-dir", "post-render", "resources"},
     "book": {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "search",
              "downloads", "repo-url", "site-url", "description"},
     "execute": {"echo", "warning", "output", "include", "freeze"},
@@ -133,6 +133,9 @@ def load_project(root: Path) -> BookProject:
     _check_keys(project, "project", path)
     if project.get("type") != "book":
         raise SourceError(str(path), None, f"project.type must be 'book', got {project.get('type')!r}.")
+    if project.get("execute-dir", "project") != "project":
+        raise SourceError(str(path), None, "project.execute-dir: bookrender runs every document with the project "
+                          f"root as working directory; set it to 'project' (got {project.get('execute-dir')!r}).")
     book = config.get("book", {})
     _check_keys(book, "book", path)
     _check_keys(config.get("execute", {}), "execute", path)

@@ -52,3 +52,20 @@ def test_unsupported_constructs_name_file_and_line(tmp_path, text, line, words):
         parse_qmd(tmp_path, rel)
     assert str(info.value).startswith(f"doc.qmd:{line}:")
     assert words in str(info.value)
+
+
+def test_quarto_yml_settings_bookrender_does_not_implement_are_refused(tmp_path):
+    from bookrender.project import load_project
+    from tests.conftest import copy_minibook
+
+    root = copy_minibook(tmp_path / "mini")
+    config = root / "_quarto.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("  output-dir: _site", "  output-dir: _site\n  execute-dir: file"), encoding="utf-8")
+    with pytest.raises(SourceError, match="execute-dir"):
+        load_project(root)
+    config.write_text(original.replace("  output-dir: _site", "  output-dir: _site\n  lib-dir: libs"), encoding="utf-8")
+    with pytest.raises(SourceError, match="setting 'project.lib-dir' is not supported"):
+        load_project(root)
+    config.write_text(original.replace("  output-dir: _site", "  output-dir: _site\n  execute-dir: project"), encoding="utf-8")
+    assert load_project(root).output_dir == "_site"
