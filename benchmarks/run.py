@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -26,9 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.paths import DATA_DIR  # noqa: E402
+from bookrender.project import copy_sources  # noqa: E402
 
-IGNORE = shutil.ignore_patterns(".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__", ".pytest_cache",
-                                ".hypothesis", "test-artifacts", "*.egg-info", "minibook")
 
 
 def timed_build(root: Path, label: str, **kwargs):
@@ -94,7 +92,7 @@ def main() -> None:
     if not args.skip_build:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "project"
-            shutil.copytree(ROOT, root, ignore=IGNORE)
+            copy_sources(ROOT, root)
             os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
             report = timed_build(root, "cold full build (empty cache)", use_cache=False)
             timed_build(root, "rebuild, no change")

@@ -5,6 +5,7 @@ names the key, so a setting is never silently ignored.
 """
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,9 @@ import yaml
 from bookrender.errors import RenderError, SourceError
 
 CONFIG_NAME = "_quarto.yml"
+# What a copy of the book's sources leaves out: build output, caches, environments, history.
+NOT_SOURCES = (".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__", ".pytest_cache", ".hypothesis",
+               "test-artifacts", "*.egg-info")
 
 # Keys understood by this renderer, per section. Values of nested mappings under
 # `format.html` / `format.typst` are checked separately.
@@ -188,3 +192,10 @@ def load_project(root: Path) -> BookProject:
         toc_depth=int(html_opts.get("toc-depth", 3)),
         description=str(book.get("description", "")),
     )
+
+
+def copy_sources(root: Path, dest: Path) -> Path:
+    """Copy the book at ``root`` to ``dest`` without its build output, caches or virtualenv,
+    so that the copy builds from scratch (used by tests and the benchmark)."""
+    shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*NOT_SOURCES))
+    return Path(dest)

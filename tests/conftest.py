@@ -2,28 +2,24 @@
 built copy of the real book that the render, PDF and browser tests share."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from analysis.paths import ROOT
+from bookrender.project import copy_sources
 
 FIXED_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: a fixed build date for test builds
 MINIBOOK = Path(__file__).parent / "render" / "minibook"
-IGNORED = shutil.ignore_patterns(".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__", ".pytest_cache",
-                                 ".hypothesis", "test-artifacts", "*.egg-info", "minibook")
 
 
 def copy_project(dest: Path) -> Path:
     """A copy of the whole project (sources, data, chapters) without build output or caches."""
-    shutil.copytree(ROOT, dest, ignore=IGNORED)
-    return dest
+    return copy_sources(ROOT, dest)
 
 
 def copy_minibook(dest: Path) -> Path:
-    shutil.copytree(MINIBOOK, dest, ignore=shutil.ignore_patterns("_site", "_site.*", ".bookcache", "__pycache__"))
-    return dest
+    return copy_sources(MINIBOOK, dest)
 
 
 @pytest.fixture
