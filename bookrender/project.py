@@ -116,8 +116,6 @@ def _is_unnumbered(source: Path) -> bool:
     for line in text.splitlines():
         if line.startswith("# "):
             return ".unnumbered" in line or "{-}" in line or " -}" in line
-        if line.startswith("title:"):
-            continue
     return False
 
 

@@ -235,7 +235,6 @@ def build_forest(
     color = alt.Color("tier_text:N", scale=tier_color_scale(tiers), title="Provenance tier", legend=legend)
     x_scale = alt.Scale(type="log" if log_scale else "linear", domain=_x_domain(rows, null_value, log_scale),
                         nice=False, zero=False)
-    x = alt.X("x:Q", scale=x_scale, title=measure_label)
     tooltip = _tooltip(rows)
     y = _y(rows)
 

@@ -88,6 +88,7 @@ __all__ = [
     "tau2_dersimonian_laird",
     "tau2_estimate",
     "tau2_paule_mandel",
+    "tau2_reml",
     "tau2_qprofile_ci",
     "typical_within_variance",
 ]

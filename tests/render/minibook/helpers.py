@@ -1,5 +1,4 @@
 """A tiny display object for the mini book: an HTML chart placeholder plus an SVG for the PDF."""
-import base64
 
 
 class Chart:
