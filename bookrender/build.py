@@ -19,6 +19,8 @@ from bookrender.assemble import assemble, page_title
 from bookrender.cache import CACHE_DIR, ExecutionCache, sha256_file, static_key
 from bookrender.errors import RenderError
 from bookrender.execute import ExecutedDocument, execute_document
+from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
+from bookrender.lock import OWNER_FILE, build_lock, mark_staging, remove_dead_staging
 from bookrender.pandoc import to_html, to_typst
 from bookrender.pdf import compile_pdf
 from bookrender.project import BookProject, load_project
@@ -167,6 +169,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
             (typst_dir / name).write_bytes(payload)
         typst_parts.append(typ_md.markdown)
     write_search_index(staging, entries)
+    (staging / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
     copy_assets(staging, _vega_bundle(project.root) if any_charts else "")
     if project.bibliography:
         typst_parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
@@ -187,10 +190,17 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
 
 def build(root: Path, *, output_dir: str | None = None, use_cache: bool = True, jobs: int | None = None,
           log=print) -> BuildReport:
-    """Render the book at `root`. The output folder is replaced only when everything succeeded."""
-    started = time.perf_counter()
+    """Render the book at `root`. The output folder is replaced only when everything succeeded;
+    one build at a time per project (see `bookrender.lock`)."""
     project = load_project(root)
     out_dir = (project.root / (output_dir or project.output_dir)).resolve()
+    check_output_dir(project.root, out_dir, project.identity)
+    with build_lock(project.root / CACHE_DIR):
+        return _build_locked(project, out_dir, use_cache, jobs, log)
+
+
+def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: int | None, log) -> BuildReport:
+    started = time.perf_counter()
     report = BuildReport(out_dir, out_dir / project.pdf_name)
     docs = {str(c.source): parse_qmd(project.root, c.source) for c in project.chapters}
     index = LabelIndex(project, docs)
@@ -208,11 +218,12 @@ def build(root: Path, *, output_dir: str | None = None, use_cache: bool = True, 
             return report
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.parent.glob(f"{out_dir.name}.tmp-*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
+    remove_dead_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
+        mark_staging(staging)
         write_book(project, docs, executed, index, epoch, staging)
+        (staging / OWNER_FILE).unlink()
         manifest = _manifest(staging)
         replace_directory(staging, out_dir)
     except BaseException:

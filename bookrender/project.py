@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bookrender.errors import RenderError, SourceError
+from bookrender.guard import inside_project
 
 CONFIG_NAME = "_quarto.yml"
 # What a copy of the book's sources leaves out: build output, caches, environments, history.
@@ -69,6 +70,11 @@ class BookProject:
     description: str = ""
 
     @property
+    def identity(self) -> str:
+        """What marks this book's site folders as its own: the package name, else the title."""
+        return self.name or self.title
+
+    @property
     def pdf_name(self) -> str:
         """The versioned PDF file name, e.g. `jak-myositis-reanalysis-v0.1.0.pdf`."""
         return f"{self.output_file}-v{self.version}.pdf"
@@ -119,6 +125,14 @@ def _is_unnumbered(source: Path) -> bool:
     return False
 
 
+def _book_file(root: Path, rel: str, setting: str, config: Path) -> Path:
+    """A chapter or appendix path: a `.qmd` file inside the project, given relative to it."""
+    if Path(rel).is_absolute() or Path(rel).suffix != ".qmd":
+        raise SourceError(str(config), None, f"{setting} lists '{rel}': chapters are .qmd files given relative to "
+                          f"the project folder.")
+    return inside_project(root, rel, setting)
+
+
 def load_project(root: Path) -> BookProject:
     """Parse `<root>/_quarto.yml` and check that every chapter file exists."""
     root = Path(root).resolve()
@@ -149,18 +163,19 @@ def load_project(root: Path) -> BookProject:
     chapters: list[Chapter] = []
     number = 0
     for rel in _chapter_list(book.get("chapters"), path, "chapters"):
-        source = root / rel
+        source = _book_file(root, rel, "book.chapters", path)
         if not source.exists():
             raise SourceError(str(path), None, f"book.chapters lists '{rel}', which does not exist.")
         if _is_unnumbered(source):
-            chapters.append(Chapter(Path(rel), None))
+            chapters.append(Chapter(source.relative_to(root), None))
         else:
             number += 1
-            chapters.append(Chapter(Path(rel), str(number)))
+            chapters.append(Chapter(source.relative_to(root), str(number)))
     for i, rel in enumerate(_chapter_list(book.get("appendices"), path, "appendices")):
-        if not (root / rel).exists():
+        source = _book_file(root, rel, "book.appendices", path)
+        if not source.exists():
             raise SourceError(str(path), None, f"book.appendices lists '{rel}', which does not exist.")
-        chapters.append(Chapter(Path(rel), chr(ord("A") + i), appendix=True))
+        chapters.append(Chapter(source.relative_to(root), chr(ord("A") + i), appendix=True))
     if not chapters or chapters[0].source != Path("index.qmd"):
         raise SourceError(str(path), None, "book.chapters must start with index.qmd (the book's front page).")
 
@@ -172,7 +187,7 @@ def load_project(root: Path) -> BookProject:
     bib = config.get("bibliography")
     csl = config.get("csl")
     for label, value in (("bibliography", bib), ("csl", csl)):
-        if value and not (root / value).exists():
+        if value and not inside_project(root, str(value), label).exists():
             raise SourceError(str(path), None, f"{label} file '{value}' does not exist.")
     return BookProject(
         root=root,

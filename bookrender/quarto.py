@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from bookrender.errors import RenderError
+from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
 
 MIN_VERSION = (1, 9)
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -36,7 +37,10 @@ def find_quarto() -> str | None:
 
 def render_with_quarto(exe: str, root: Path, output_dir: str | None) -> None:
     from bookrender.build import source_date_epoch
+    from bookrender.project import load_project
 
+    project = load_project(root)
+    check_output_dir(project.root, project.root / (output_dir or project.output_dir), project.identity)
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(root)))
     cmd = [exe, "render"] + (["--output-dir", output_dir] if output_dir else [])
     proc = subprocess.run(cmd, cwd=root, env=env, check=False)
@@ -64,6 +68,9 @@ def post_render(root: Path, output_dir: Path) -> None:
     (libs / "vega" / "vega-bundle.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
     (libs / "bookrender").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "charts.js", libs / "bookrender" / "charts.js")
+    from bookrender.project import load_project
+
+    (output_dir / SITE_MARKER).write_text(site_marker(load_project(root).identity), encoding="utf-8")
 
 
 if __name__ == "__main__":  # python -m bookrender.quarto post
