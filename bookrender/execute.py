@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import string
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -78,14 +79,17 @@ __bookrender_env_read = __bookrender_track_environment()
 del __bookrender_track_environment
 """
 
+# An inline value becomes ("markdown", text) when it offers text/markdown (inserted as it is, as
+# Quarto does), else ("text", text), which the renderer escapes: values are text unless an author
+# opts in to markup (IPython.display.Markdown).
 INLINE_CALL = r"""
 def __bookrender_format_inline(value):
-    if isinstance(value, str):
-        return value
     formatted = get_ipython().display_formatter.format(value)[0]
     if "text/markdown" in formatted:
-        return formatted["text/markdown"]
-    return formatted.get("text/plain", str(value))
+        return ("markdown", formatted["text/markdown"])
+    if isinstance(value, str):
+        return ("text", value)
+    return ("text", formatted.get("text/plain", str(value)))
 """
 
 FINISH = r"""
@@ -208,21 +212,32 @@ def execute_document(root: Path, doc: Document, extra_env: dict | None = None, t
     for (expr, _), cell in zip(exprs, nb.cells[n_setup + n_cells:-1]):
         result = next((o for o in cell.outputs if o.get("output_type") == "execute_result"), None)
         text = result["data"].get("text/plain", "") if result else ""
-        # The formatter returns a str, whose text/plain repr is quoted: undo it exactly.
-        inline_values[expr] = _unrepr(text)
+        # The formatter returns a (kind, text) tuple, whose text/plain repr is quoted: undo it exactly.
+        inline_values[expr] = inline_markdown(*_unrepr(text))
     payload = next(o for o in nb.cells[-1].outputs if PAYLOAD_MIME in o.get("data", {}))
     found = payload["data"][PAYLOAD_MIME]
     return ExecutedDocument(path, outputs, inline_values, tuple(found["deps"]), dict(found["env"]))
 
 
-def _unrepr(text: str) -> str:
+def escape_text(text: str) -> str:
+    """Plain text as pandoc markdown that reads literally: line breaks become spaces and every
+    ASCII punctuation character gets a backslash (pandoc's all_symbols_escapable)."""
+    flat = " ".join(text.splitlines())
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in flat)
+
+
+def inline_markdown(kind: str, text: str) -> str:
+    """The markdown an inline value puts into the page: markdown as it is, text escaped."""
+    return text if kind == "markdown" else escape_text(text)
+
+
+def _unrepr(text: str) -> tuple[str, str]:
     import ast
 
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-    return value if isinstance(value, str) else text
+    value = ast.literal_eval(text)
+    if not (isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise RenderError(f"an inline value came back in an unexpected form: {text[:200]!r}")
+    return value
 
 
 def _plain(output) -> dict:

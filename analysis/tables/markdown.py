@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.format import fmt_num, is_missing
 
-__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "cell_text", "md_escape", "pipe_table"]
+__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "cell_text", "inline_text", "md_escape", "pipe_table"]
 
 DEFAULT_MISSING_MARKER = "\u2014"  # em dash: an explicit "no value", never a blank or 0
 ALIGNMENTS = {"left": ":---", "right": "---:", "center": ":---:"}
@@ -32,6 +32,17 @@ def md_escape(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"md_escape expects a str, but got {type(text).__name__}: {text!r}.")
     return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
+
+
+def inline_text(text: str) -> str:
+    """A string shown inline in prose, as literal text: line breaks become spaces (an inline
+    value never starts a paragraph) and every ASCII punctuation character is escaped.
+
+    This is the ``text/markdown`` form the book's kernels give every ``str`` (see
+    ``analysis.common.setup``), so an inline `` `{python} name` `` prints data as text under
+    both Quarto and bookrender; an author who wants markup returns ``IPython.display.Markdown``.
+    """
+    return md_escape(" ".join(text.splitlines()))
 
 
 def cell_text(value: object, *, digits: int | None = None, missing: str = DEFAULT_MISSING_MARKER) -> str:
