@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from bookrender import __version__
 from bookrender.assemble import assemble, page_title
+from bookrender.edition import build_epoch, cite
 from bookrender.cache import CACHE_DIR, ExecutionCache, sha256_file, static_key
-from bookrender.errors import RenderError
 from bookrender.execute import ExecutedDocument, execute_document
 from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
 from bookrender.lock import OWNER_FILE, build_lock, mark_staging, remove_dead_staging
@@ -41,23 +40,13 @@ class BuildReport:
 
 
 def source_date_epoch(root: Path) -> int:
-    """SOURCE_DATE_EPOCH if set, else the time of the last commit, so a rebuild gives the same bytes."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        if out:
-            return int(out)
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        pass
-    raise RenderError("cannot date the build: set SOURCE_DATE_EPOCH (seconds since 1970) or render inside "
-                      "the git repository, whose last commit dates the build.")
+    """SOURCE_DATE_EPOCH if set, else the time of the last commit, so a rebuild gives the same bytes
+    (one rule for both engines: `bookrender.edition`)."""
+    return build_epoch(root)
 
 
 def citation_text(project: BookProject, date: datetime) -> str:
-    authors = ", ".join(project.authors) or "Anonymous"
-    return f"{authors} ({date.year}). {project.title}. Version {project.version}."
+    return cite(project.authors, date.year, project.title, project.version)
 
 
 def _execute_one(root: str, doc: Document, env: dict) -> ExecutedDocument:
