@@ -7,10 +7,12 @@ so loading one table opens exactly the files its validation depends on and no ot
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import field as dataclass_field
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from analysis.data.problems import DataValidationError, problem
+from analysis.data.problems import DataValidationError, Problem, problem
 
 __all__ = ["ForeignKey", "TableSpec", "PackageSpec", "read_package", "display_path"]
 
@@ -53,12 +55,18 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class PackageSpec:
-    """The package descriptor as read from ``path``, with its tables in descriptor order."""
+    """The package descriptor as read from ``path``, with its tables in descriptor order.
+
+    ``path_problems`` maps a table to the fault of its resource's path (outside the data folder,
+    not a string); such a table is not read, and the load reports the fault with the problems of
+    the other tables.
+    """
 
     path: Path
     data_dir: Path
     tables: dict[str, TableSpec]
     descriptor: dict
+    path_problems: dict[str, Problem] = dataclass_field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -97,9 +105,44 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _line_of(text: str, name: str, value: str) -> int | None:
+    """The line of ``datapackage.json`` where resource ``name``'s ``value`` is written, if found."""
+    named = re.search(r'"name"\s*:\s*' + re.escape(json.dumps(name)), text)
+    start = named.start() if named else 0
+    at = text.find(json.dumps(value), start)
+    return text.count("\n", 0, at) + 1 if at != -1 else None
+
+
+def _path_problem(shown: str, text: str, data_dir: Path, name: str, path: object):
+    """A problem if a resource's ``path`` is not one relative file path inside ``data_dir``."""
+    if not isinstance(path, str) or not path.strip():
+        return problem(shown, None, "path", None if path is None else json.dumps(path), "resource-path-outside",
+                       detail=f"resource {name!r}: the path must be one file name as a string, not {type(path).__name__}")
+    parts = PurePosixPath(path.replace("\\", "/"))
+    line = _line_of(text, name, path)
+    if parts.is_absolute() or PureWindowsPath(path).is_absolute() or PureWindowsPath(path).drive:
+        why = "an absolute path"
+    elif ".." in parts.parts:
+        why = "a path that climbs out of the folder with '..'"
+    elif "://" in path:
+        why = "a remote address"
+    else:
+        resolved = (data_dir / path).resolve()
+        if resolved.is_relative_to(data_dir.resolve()):
+            return None
+        why = f"a path that resolves to {resolved} (a link out of the folder)"
+    return problem(shown, line, "path", path, "resource-path-outside",
+                   detail=f"resource {name!r} points outside {data_dir.name}/: {why}")
+
+
 def _table(resource: dict) -> TableSpec:
     name = resource["name"]
+    if not isinstance(name, str):
+        raise TypeError(f"a resource name must be a string, not {name!r}")
     schema = resource.get("schema", {})
+    for f in schema.get("fields", []):
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            raise TypeError(f"resource {name!r}: every field needs a name, but got {f!r}")
     fks = []
     for fk in schema.get("foreignKeys", []):
         fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
@@ -109,7 +152,7 @@ def _table(resource: dict) -> TableSpec:
     pk = schema.get("primaryKey", [])
     return TableSpec(
         name=name,
-        path=resource["path"],
+        path=resource.get("path"),
         fields=tuple(schema.get("fields", [])),
         primary_key=tuple(pk if isinstance(pk, list) else [pk]),
         foreign_keys=tuple(fks),
@@ -127,9 +170,17 @@ def read_package(data_dir: Path) -> PackageSpec:
         raise DataValidationError([problem(shown, None, None, None, "datapackage-missing",
                                            detail=f"no file at {path}")])
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        tables = {r["name"]: _table(r) for r in descriptor["resources"]}
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        text = path.read_text(encoding="utf-8")
+        descriptor = json.loads(text)
+        resources = [_table(r) for r in descriptor["resources"]]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise DataValidationError([problem(shown, getattr(exc, "lineno", None), None, None,
                                            "datapackage-invalid", detail=f"{type(exc).__name__}: {exc}")]) from exc
-    return PackageSpec(path=path, data_dir=data_dir, tables=tables, descriptor=descriptor)
+    names = [t.name for t in resources]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise DataValidationError([problem(shown, _line_of(text, n, n), None, n, "datapackage-invalid",
+                                           detail=f"{names.count(n)} resources are named {n!r}") for n in repeated])
+    tables = {t.name: t for t in resources}
+    bad = {t.name: p for t in resources if (p := _path_problem(shown, text, data_dir, t.name, t.path)) is not None}
+    return PackageSpec(path=path, data_dir=data_dir, tables=tables, descriptor=descriptor, path_problems=bad)

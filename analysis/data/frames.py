@@ -2,8 +2,10 @@
 
 Both frames have one column per schema field (in schema order) and are indexed by the file
 line of each record (index name ``line``), so every rule can name the line it is about.
-Typing runs after frictionless has reported every cell that does not fit its type; such a
-cell becomes missing here only so that the remaining rules can still run: the load fails anyway.
+Typing runs after frictionless and :mod:`analysis.data.numbers` have reported every cell that
+does not fit its type (numbers are converted by :func:`analysis.data.numbers.to_number` only when
+written plainly and finite); such a cell becomes missing here only so that the remaining rules
+can still run: the load fails anyway.
 """
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ import pandas as pd
 
 from analysis.data.csv_source import RawTable
 from analysis.data.descriptor import TableSpec
+from analysis.data.numbers import to_integer, to_number
 
 __all__ = ["text_frame", "typed_frame"]
+
+#: frictionless's defaults, for a boolean field whose schema does not list its values.
+_TRUE_VALUES = ["true", "True", "TRUE", "1"]
+_FALSE_VALUES = ["false", "False", "FALSE", "0"]
 
 
 def text_frame(spec: TableSpec, raw: RawTable) -> pd.DataFrame:
@@ -31,14 +38,13 @@ def _typed(series: pd.Series, field: dict) -> pd.Series:
     kind = field.get("type", "string")
     empty = series == ""
     if kind == "integer":
-        numbers = pd.to_numeric(series.where(~empty), errors="coerce")
-        whole = numbers.where(numbers.mod(1).eq(0))
-        return whole.astype("Int64")
+        return pd.Series(pd.array([to_integer(v) for v in series], dtype="Int64"), index=series.index)
     if kind == "number":
-        return pd.to_numeric(series.where(~empty), errors="coerce").astype("float64")
+        values = [to_number(v) for v in series]
+        return pd.Series([float("nan") if v is None else v for v in values], index=series.index, dtype="float64")
     if kind == "boolean":
-        true_values = set(field.get("trueValues", ["true"]))
-        false_values = set(field.get("falseValues", ["false"]))
+        true_values = set(field.get("trueValues", _TRUE_VALUES))
+        false_values = set(field.get("falseValues", _FALSE_VALUES))
         mapped = series.map(lambda v: True if v in true_values else (False if v in false_values else pd.NA))
         return mapped.astype("boolean")
     return series.where(~empty).astype("str")

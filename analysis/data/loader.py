@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.data.csv_source import read_raw
+from analysis.data.csv_source import RawTable, read_raw
 from analysis.data.derive import derive
-from analysis.data.descriptor import display_path, read_package
+from analysis.data.descriptor import TableSpec, display_path, read_package
 from analysis.data.evidence import TABLE_NAMES, Evidence
 from analysis.data.frames import text_frame, typed_frame
 from analysis.data.printed_text import with_printed_text
@@ -21,7 +21,25 @@ __all__ = ["load", "STRUCTURAL_RULES"]
 #: problems after which a table's rows cannot be trusted to be what its header says; such a
 #: table is left out of the cross-table checks (which would only repeat the same fault).
 STRUCTURAL_RULES = frozenset({"missing-column", "duplicate-column", "blank-column-name", "column-name-mismatch",
-                              "malformed-csv", "line-break-in-cell"})
+                              "malformed-csv", "line-break-in-cell", "not-utf8", "wrong-delimiter", "file-unreadable",
+                              "table-empty", "resource-path-outside", "datapackage-invalid"})
+
+
+def _read_table(spec: TableSpec, data_dir: Path, path: Path, shown: str) -> tuple[RawTable, list[Problem]]:
+    """One table file as text, and its problems on its own: its bytes, its header, its schema,
+    its numbers, and a table without rows."""
+    raw = read_raw(path, shown)
+    found = list(raw.problems)
+    if not raw.readable:
+        return raw, found
+    if not raw.header:
+        return raw, [*found, problem(shown, 1, None, None, "table-empty",
+                                     detail=f"the file of table {spec.name!r} is empty: no header and no rows")]
+    found.extend(validate_schema(spec, data_dir, raw))
+    if not raw.has_rows:
+        found.append(problem(shown, 2, None, None, "table-empty",
+                             detail=f"table {spec.name!r} has a header but no rows"))
+    return raw, found
 
 
 def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
@@ -49,14 +67,16 @@ def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
     loaded: dict[str, LoadedTable] = {}
     for name in names:
         spec = package.tables[name]
+        if name in package.path_problems:
+            problems.append(package.path_problems[name])
+            continue
         path = data_dir / spec.path
         shown = display_path(path)
         if not path.is_file():
             problems.append(problem(shown, None, None, None, "file-missing",
                                     detail=f"datapackage.json lists table {name!r} at {path}"))
             continue
-        raw = read_raw(path, shown)
-        found = [*raw.problems, *validate_schema(spec, data_dir, raw)]
+        raw, found = _read_table(spec, data_dir, path, shown)
         problems.extend(found)
         if any(p.rule in STRUCTURAL_RULES for p in found):
             continue

@@ -3,7 +3,9 @@
 Each rule reads the loaded tables and returns the problems it finds; :func:`check_rules` runs
 every rule whose tables are loaded. Rule names and fix hints live in
 :data:`analysis.data.problems.RULES`. Value ranges (SD >= 0, n >= 1, 0 <= p <= 1, ...) are
-schema constraints in ``datapackage.json`` and reported through frictionless.
+schema constraints in ``datapackage.json`` and reported through frictionless; the stricter
+bounds the statistics engine needs (SD and SE > 0, intervals wider than 0, ratios > 0) are
+checked here, so that a value the engine would refuse stops the load with its line.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from analysis.data.derive import FORMULAS, RECOVERED_OUTPUTS
 from analysis.data.problems import Problem, problem
 from analysis.data.tables import LoadedTable
 
-__all__ = ["STATEMENT_VALUE_COLUMNS", "STATISTIC_COLUMNS", "VALUE_COLUMNS", "check_rules"]
+__all__ = ["MEDIAN_RANGES", "POSITIVE_SPREADS", "STATEMENT_VALUE_COLUMNS", "STATISTIC_COLUMNS", "VALUE_COLUMNS", "check_rules"]
 
 Tables = dict[str, LoadedTable]
 
@@ -159,6 +161,46 @@ def _events_and_intervals(tables: Tables) -> list[Problem]:
     return out
 
 
+#: outcomes cells the statistics engine divides by (analysis.stats check_positive, vi > 0).
+POSITIVE_SPREADS = ("sd_before", "sd_after", "sd_change", "se")
+#: (low, middle, high) cells of a median's range or IQR, before and after.
+MEDIAN_RANGES = (("low_before", "median_before", "high_before"), ("low_after", "median_after", "high_after"))
+
+
+def _engine_inputs(tables: Tables) -> list[Problem]:
+    """spread-positive, interval-zero-width, range-order and ratio-positive: the values the
+    statistics engine (analysis/stats) would refuse, caught here with their file, line and column."""
+    out = []
+    for name in ("outcomes", "published_results"):
+        if name not in tables:
+            continue
+        t = tables[name]
+        for line, typed, _ in t.rows():
+            low, high = typed["ci_low"], typed["ci_high"]
+            if pd.notna(low) and pd.notna(high) and low == high:
+                out.append(problem(t.file, line, "ci_high", high, "interval-zero-width", detail=f"ci_low = ci_high = {high:g}"))
+            if name != "outcomes":
+                continue
+            for column in POSITIVE_SPREADS:
+                if pd.notna(typed[column]) and typed[column] == 0:
+                    out.append(problem(t.file, line, column, t.text.at[line, column], "spread-positive"))
+            for a, m, b in MEDIAN_RANGES:
+                x, y, z = typed[a], typed[m], typed[b]
+                for left, u, right, v in ((a, x, m, y), (m, y, b, z), (a, x, b, z)):
+                    if pd.notna(u) and pd.notna(v) and u > v:
+                        out.append(problem(t.file, line, left, t.text.at[line, left], "range-order", detail=f"{left} {u:g} > {right} {v:g}"))
+                        break
+                else:
+                    if pd.notna(x) and pd.notna(z) and x == z:
+                        out.append(problem(t.file, line, b, t.text.at[line, b], "interval-zero-width", detail=f"{a} = {b} = {z:g}"))
+            if typed["statistic"] == "hazard_ratio_ci":
+                for column in ("estimate", "ci_low", "ci_high"):
+                    if pd.notna(typed[column]) and typed[column] <= 0:
+                        out.append(problem(t.file, line, column, t.text.at[line, column], "ratio-positive",
+                                           detail="a hazard ratio is pooled as its logarithm"))
+    return out
+
+
 def _outcome_forms(tables: Tables) -> list[Problem]:
     """statistic-incomplete, derived-needs-formula, computed-value-typed-in, recovered-needs-result,
     recovered-not-single-study for outcomes."""
@@ -276,9 +318,26 @@ def _statements(tables: Tables) -> list[Problem]:
     return out
 
 
+#: subgroup factors whose levels are numbers: the level must be a whole number (months).
+NUMERIC_SUBGROUP_FACTORS = ("follow_up_months",)
+
+
+def _subgroup_levels(tables: Tables) -> list[Problem]:
+    """subgroup-level-number: a follow-up subgroup's level is a whole number of months."""
+    if "published_results" not in tables:
+        return []
+    t = tables["published_results"]
+    out = []
+    for line, _, text in t.rows():
+        if text["subgroup_factor"] in NUMERIC_SUBGROUP_FACTORS and not text["subgroup_level"].isdigit():
+            out.append(problem(t.file, line, "subgroup_level", text["subgroup_level"], "subgroup-level-number",
+                               detail=f"subgroup_factor is {text['subgroup_factor']!r}"))
+    return out
+
+
 RULE_CHECKS: tuple[Callable[[Tables], list[Problem]], ...] = (
-    _provenance, _arm_study, _arm_sizes, _events_and_intervals, _outcome_forms, _published, _scopes, _tools,
-    _statements,
+    _provenance, _arm_study, _arm_sizes, _events_and_intervals, _engine_inputs, _outcome_forms, _published, _scopes,
+    _tools, _statements, _subgroup_levels,
 )
 
 

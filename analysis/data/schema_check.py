@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.csv_source import RawTable
-from analysis.data.descriptor import TableSpec
-from analysis.data.problems import Problem, problem
+from analysis.data.descriptor import TableSpec, display_path
+from analysis.data.numbers import NUMERIC_TYPES, number_problem
+from analysis.data.problems import RULES, Problem, problem
 
-__all__ = ["header_problems", "validate_schema", "check_foreign_keys"]
+__all__ = ["header_problems", "number_problems", "validate_schema", "check_foreign_keys"]
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)"')
 _STRUCTURE = {
@@ -54,7 +55,12 @@ def header_problems(spec: TableSpec, raw: RawTable) -> list[Problem]:
         if name == "":
             out.append(problem(raw.file, 1, None, "", "blank-column-name", detail=f"header cell {position}"))
         elif name in seen:
-            out.append(problem(raw.file, 1, name, name, "duplicate-column"))
+            positions = [i for i, n in enumerate(header, 1) if n == name]
+            if position == positions[1]:
+                listed = ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
+                out.append(problem(raw.file, 1, name, name, "duplicate-column",
+                                   detail=f"header cells {listed} are all named {name!r}" if len(positions) > 2
+                                   else f"header cells {listed} are both named {name!r}"))
         elif name not in expected:
             out.append(problem(raw.file, 1, name, name, "extra-column"))
         seen.add(name)
@@ -65,9 +71,10 @@ def header_problems(spec: TableSpec, raw: RawTable) -> list[Problem]:
     return out
 
 
-def _resource(spec: TableSpec, data_dir: Path, header: tuple[str, ...]):
+def _resource(spec: TableSpec, data_dir: Path, header: tuple[str, ...], encoding: str = "utf-8"):
     """A frictionless resource for one table without foreign keys, its schema fields in the
-    order of the file's header (unknown columns as strings), so that columns match by name."""
+    order of the file's header (unknown, blank and repeated columns as strings under names of
+    their own), so that columns match by name."""
     import frictionless
 
     descriptor = {k: v for k, v in spec.descriptor.items() if not k.startswith("x-")}
@@ -75,13 +82,20 @@ def _resource(spec: TableSpec, data_dir: Path, header: tuple[str, ...]):
     schema.pop("foreignKeys", None)
     by_name = {f["name"]: f for f in spec.fields}
     if list(header) != list(spec.field_names) and header:
-        schema["fields"] = [by_name.get(name, {"name": name or f"column{i}", "type": "string"})
-                            for i, name in enumerate(header, 1)]
+        fields, used = [], set()
+        for i, name in enumerate(header, 1):
+            if name in used or not name:
+                fields.append({"name": f"{name or 'column'} (header cell {i})", "type": "string"})
+            else:
+                fields.append(by_name.get(name, {"name": name, "type": "string"}))
+            used.add(name)
+        schema["fields"] = fields
         schema["primaryKey"] = [k for k in spec.primary_key if k in header]
         if not schema["primaryKey"]:
             schema.pop("primaryKey")
     descriptor["schema"] = schema
     descriptor["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
+    descriptor["encoding"] = encoding
     return frictionless.Resource(descriptor, basepath=str(data_dir))
 
 
@@ -94,15 +108,50 @@ def _rule_for(error, spec: TableSpec) -> str:
             return _CONSTRAINT_RULE[name]
         field_name = getattr(error, "field_name", None)
         if field_name in spec.field_names:
-            return spec.field(field_name).get("x-rule", "out-of-range")
+            rule = spec.field(field_name).get("x-rule", "out-of-range")
+            return rule if rule in RULES else "out-of-range"
         return "out-of-range"
     return _STRUCTURE.get(kind, "malformed-csv")
 
 
+def number_problems(spec: TableSpec, raw: RawTable) -> dict[tuple[int, str], Problem]:
+    """(line, column) -> the problem of every number or integer cell that is not a plain finite
+    value (:mod:`analysis.data.numbers`), for the columns of the header the schema types as numbers."""
+    found = {}
+    for position, name in enumerate(raw.header):
+        if name not in spec.field_names or raw.header.index(name) != position:
+            continue
+        kind = spec.field(name).get("type", "string")
+        if kind not in NUMERIC_TYPES:
+            continue
+        for line, record in zip(raw.lines, raw.records):
+            if position < len(record):
+                bad = number_problem(raw.file, line, name, record[position], kind)
+                if bad is not None:
+                    found[(line, name)] = bad
+    return found
+
+
+def _descriptor_problem(spec: TableSpec, data_dir: Path, exc: Exception) -> Problem:
+    """A resource frictionless refuses to open: its descriptor in datapackage.json is at fault."""
+    shown = display_path(Path(data_dir) / "datapackage.json")
+    return problem(shown, None, None, None, "datapackage-invalid",
+                   detail=f"resource {spec.name!r}: {type(exc).__name__}: {exc}")
+
+
 def validate_schema(spec: TableSpec, data_dir: Path, raw: RawTable) -> list[Problem]:
-    """Every frictionless error of one table, as problems with file lines and column names."""
+    """Every frictionless error of one table, as problems with file lines and column names, and
+    every number cell that is not a plain finite value (which replaces frictionless's report of
+    the same cell: a NaN breaking a minimum is reported as non-finite, not as below the minimum)."""
+    from frictionless import FrictionlessException
+
     problems = header_problems(spec, raw)
-    report = _resource(spec, data_dir, raw.header).validate(limit_errors=10_000)
+    numbers = number_problems(spec, raw)
+    problems.extend(numbers.values())
+    try:
+        report = _resource(spec, data_dir, raw.header, raw.encoding).validate(limit_errors=10_000)
+    except FrictionlessException as exc:
+        return [*problems, _descriptor_problem(spec, data_dir, exc)]
     for task in report.tasks:
         for error in task.errors:
             if error.type in _LABEL_ERRORS:
@@ -111,6 +160,8 @@ def validate_schema(spec: TableSpec, data_dir: Path, raw: RawTable) -> list[Prob
             row = getattr(error, "row_number", None)
             line = raw.line_of(row) if row is not None else None
             column = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+            if (line, column) in numbers:
+                continue
             value = raw.cell(row, column) if row is not None else None
             if value is None and error.type == "extra-cell":
                 value = getattr(error, "cell", None)
