@@ -30,7 +30,7 @@ def test_every_chapter_page_exists_and_links_to_every_other(built_book):
 
 
 def test_pdf_opens_and_shows_every_chapter_and_the_version(built_book, fixed_epoch):
-    from analysis.about import edition
+    from bookrender.edition import edition
 
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(built_book.pdf).pages)
     version = edition().version
@@ -50,7 +50,7 @@ def test_no_page_loads_anything_from_a_cdn(built_book):
 
 
 def test_front_page_shows_version_and_citation(built_book, fixed_epoch):
-    from analysis.about import edition
+    from bookrender.edition import edition
 
     html = (built_book.output_dir / "index.html").read_text(encoding="utf-8")
     book = edition()
