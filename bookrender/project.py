@@ -24,7 +24,7 @@ NOT_SOURCES = (".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__",
 # `format.html` / `format.typst` are checked separately.
 SUPPORTED = {
     "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections"},
-    "project": {"type", "output-dir", "execute-dir", "post-render", "resources"},
+    "project": {"type", "output-dir", "execute-dir", "pre-render", "post-render", "resources"},
     "book": {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "search",
              "downloads", "repo-url", "site-url", "description"},
     "execute": {"echo", "warning", "output", "include", "freeze"},
