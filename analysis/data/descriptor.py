@@ -182,5 +182,10 @@ def read_package(data_dir: Path) -> PackageSpec:
         raise DataValidationError([problem(shown, _line_of(text, n, n), None, n, "datapackage-invalid",
                                            detail=f"{names.count(n)} resources are named {n!r}") for n in repeated])
     tables = {t.name: t for t in resources}
+    unknown = [problem(shown, _line_of(text, t.name, ref), None, ref, "datapackage-invalid",
+                       detail=f"resource {t.name!r} refers to resource {ref!r}, which the package does not have")
+               for t in resources for ref in dict.fromkeys(t.depends_on()) if ref not in tables]
+    if unknown:
+        raise DataValidationError(unknown)
     bad = {t.name: p for t in resources if (p := _path_problem(shown, text, data_dir, t.name, t.path)) is not None}
     return PackageSpec(path=path, data_dir=data_dir, tables=tables, descriptor=descriptor, path_problems=bad)

@@ -150,7 +150,7 @@ def validate_schema(spec: TableSpec, data_dir: Path, raw: RawTable) -> list[Prob
     problems.extend(numbers.values())
     try:
         report = _resource(spec, data_dir, raw.header, raw.encoding).validate(limit_errors=10_000)
-    except FrictionlessException as exc:
+    except (FrictionlessException, TypeError, ValueError) as exc:  # a schema frictionless cannot apply
         return [*problems, _descriptor_problem(spec, data_dir, exc)]
     for task in report.tasks:
         for error in task.errors:
@@ -162,6 +162,8 @@ def validate_schema(spec: TableSpec, data_dir: Path, raw: RawTable) -> list[Prob
             column = getattr(error, "field_name", None) or getattr(error, "label", None) or None
             if (line, column) in numbers:
                 continue
+            if error.type == "primary-key" and row is not None and not any(raw.records[row - 2]):
+                continue  # a blank row is reported as blank-row, not as a key repeating other blank rows
             value = raw.cell(row, column) if row is not None else None
             if value is None and error.type == "extra-cell":
                 value = getattr(error, "cell", None)
