@@ -14,8 +14,11 @@ from pathlib import Path
 
 from bookrender.errors import SourceError
 from bookrender.execute import ExecutedDocument
+from bookrender.kernel_side import is_default_repr
 from bookrender.qmd import INLINE_EXPR, HEADING, Cell, Document, Markdown
 from bookrender.xref import LabelIndex, resolve_references
+
+__all__ = ["MIME_ORDER", "Assembled", "assemble", "page_title", "usable_data"]
 
 MIME_ORDER = {
     "html": ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"),
@@ -57,13 +60,10 @@ def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int
         return _fence(output.get("text", ""), " {.cell-output}")
     if kind not in ("display_data", "execute_result"):
         return ""
-    data = output.get("data", {})
+    data = usable_data(output.get("data", {}))
     mime = next((m for m in MIME_ORDER[fmt] if m in data), None)
     if mime is None:
-        if fmt == "typst" and "text/html" in data:
-            raise SourceError(str(doc.path), cell.line,
-                              f"cell '{cell.label or 'unlabelled'}' has only an HTML output, which the PDF cannot show; "
-                              f"return markdown (a table display) or an image as well.")
+        _no_form(output.get("data", {}), fmt, doc, cell)
         return ""
     value = data[mime]
     if isinstance(value, list):
@@ -82,6 +82,33 @@ def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int
     result.files[name] = payload
     alt_text = alt.replace("]", "\\]").replace("[", "\\[")
     return f"![{alt_text}]({name}){{width=100%}}"
+
+
+def usable_data(data: dict) -> dict:
+    """An output's MIME bundle without a text/plain that is only Python's default object repr
+    (``<pandas.io.formats.style.Styler at 0x7f…>``): a memory address is not a text form."""
+    plain = data.get("text/plain")
+    if isinstance(plain, list):
+        plain = "".join(plain)
+    if isinstance(plain, str) and is_default_repr(plain):
+        return {k: v for k, v in data.items() if k != "text/plain"}
+    return data
+
+
+def _no_form(data: dict, fmt: str, doc: Document, cell: Cell) -> None:
+    """Fail for an output that has no form this format can show (never print an object's repr)."""
+    if not data:
+        return
+    target = "the PDF" if fmt == "typst" else "the HTML page"
+    kinds = ", ".join(sorted(k for k in data if k != "text/plain")) or "none"
+    plain = data.get("text/plain")
+    plain = "".join(plain) if isinstance(plain, list) else plain
+    what = f"a {plain.strip()[1:].split(' ')[0]} object" if isinstance(plain, str) and plain.strip() else "an object"
+    raise SourceError(str(doc.path), cell.line,
+                      f"cell '{cell.label or 'unlabelled'}' displays {what} with no text or image form that "
+                      f"{target} can show (its forms: {kinds}; its text is only the default object repr). Return "
+                      f"markdown (e.g. DataFrame.to_markdown()), text or an image as well, or hide the output with "
+                      f"`#| output: false`.")
 
 
 def _render_cell(cell: Cell, outputs: tuple, fmt: str, doc: Document, defaults: dict,

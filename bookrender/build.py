@@ -6,19 +6,25 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bookrender import __version__
 from bookrender.assemble import assemble, page_title
+from bookrender.cache import CACHE_DIR, read_json, replace_file, sha256_file
 from bookrender.edition import build_epoch, cite
-from bookrender.cache import CACHE_DIR, ExecutionCache, sha256_file, static_key
-from bookrender.execute import ExecutedDocument, execute_document
+from bookrender.errors import RenderError
+from bookrender.execute import ExecutedDocument
+from bookrender.files import check_writable, filesystem_faults, publish_modes
 from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
+from bookrender.limits import Limits
+from bookrender.parallel import execute_all
 from bookrender.lock import OWNER_FILE, build_lock, mark_staging, remove_dead_staging
 from bookrender.pandoc import to_html, to_typst
 from bookrender.pdf import compile_pdf
@@ -27,6 +33,8 @@ from bookrender.qmd import Document, parse_qmd
 from bookrender.site import BookInfo, PageInfo, copy_assets, render_page, search_entries, write_search_index
 from bookrender.swap import replace_directory
 from bookrender.xref import LabelIndex
+
+__all__ = ["BuildReport", "Interrupted", "build", "citation_text", "source_date_epoch", "write_book"]
 
 
 @dataclass
@@ -49,57 +57,24 @@ def citation_text(project: BookProject, date: datetime) -> str:
     return cite(project.authors, date.year, project.title, project.version)
 
 
-def _execute_one(root: str, doc: Document, env: dict) -> ExecutedDocument:
-    return execute_document(Path(root), doc, env)
-
-
-def execute_all(project: BookProject, docs: dict[str, Document], epoch: int, use_cache: bool, jobs: int,
-                report: BuildReport, log) -> dict[str, ExecutedDocument]:
-    cache = ExecutionCache(project.root)
-    env = {"SOURCE_DATE_EPOCH": str(epoch)}
-    results: dict[str, ExecutedDocument] = {}
-    pending: list[tuple[str, str]] = []
-    for chapter in project.chapters:
-        rel = str(chapter.source)
-        key = static_key((project.root / rel).read_bytes(), project.execute)
-        hit = cache.lookup(chapter.stem, key, env) if use_cache else None
-        if hit is not None:
-            results[rel] = hit
-            report.cached.append(rel)
-        else:
-            pending.append((rel, key))
-    if pending:
-        log(f"executing {len(pending)} document(s) on {jobs} worker(s): {', '.join(r for r, _ in pending)}")
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending)))) as pool:
-            futures = {pool.submit(_execute_one, str(project.root), docs[rel], env): (rel, key) for rel, key in pending}
-            done, not_done = wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [f for f in done if f.exception() is not None]
-            if failed:
-                for f in not_done:
-                    f.cancel()
-                order = [str(c.source) for c in project.chapters]
-                first = min(failed, key=lambda f: order.index(futures[f][0]))
-                raise first.exception()
-            for future, (rel, key) in futures.items():
-                executed = future.result()
-                results[rel] = executed
-                report.executed.append(rel)
-                stem = next(c.stem for c in project.chapters if str(c.source) == rel)
-                cache.store(stem, key, executed)
-    report.executed.sort(key=lambda r: [str(c.source) for c in project.chapters].index(r))
-    return results
-
-
-def _vega_bundle(root: Path) -> str:
+def _vega_bundle(root: Path, use_cache: bool) -> str:
+    """vl_convert's chart JavaScript, cached in `.bookcache/` beside its SHA-256: a cached copy that
+    does not match (truncated, edited) is made again, and `--no-cache` always makes it again."""
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "unknown")
     cached = root / CACHE_DIR / f"vega-bundle-{version}.js"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+    digest_file = cached.with_suffix(".sha256")
+    if use_cache:
+        try:
+            data = cached.read_bytes()
+            if hashlib.sha256(data).hexdigest() == digest_file.read_text(encoding="ascii").strip():
+                return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
     bundle = vl_convert.javascript_bundle()
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(bundle, encoding="utf-8")
+    replace_file(cached, bundle)
+    replace_file(digest_file, hashlib.sha256(bundle.encode("utf-8")).hexdigest() + "\n")
     return bundle
 
 
@@ -125,7 +100,7 @@ def _manifest(folder: Path) -> dict[str, str]:
 
 
 def write_book(project: BookProject, docs: dict[str, Document], executed: dict[str, ExecutedDocument],
-               index: LabelIndex, epoch: int, staging: Path) -> Path:
+               index: LabelIndex, epoch: int, staging: Path, use_cache: bool = True) -> Path:
     date = datetime.fromtimestamp(epoch, tz=timezone.utc)
     book = BookInfo(project.title, project.version, date.strftime("%Y-%m-%d"), project.pdf_name,
                     citation_text(project, date))
@@ -159,7 +134,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
         typst_parts.append(typ_md.markdown)
     write_search_index(staging, entries)
     (staging / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
-    copy_assets(staging, _vega_bundle(project.root) if any_charts else "")
+    copy_assets(staging, _vega_bundle(project.root, use_cache) if any_charts else "")
     if project.bibliography:
         typst_parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
     metadata = {"title": project.title, "author": list(project.authors), "citation": book.citation}
@@ -177,49 +152,96 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
     return pdf
 
 
+class Interrupted(RenderError):
+    """The build received SIGTERM or SIGINT and stopped, leaving the previous site as it was."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}; the build stopped its workers and kernels, "
+                         f"and the previous site was left untouched.")
+
+
+@contextmanager
+def _stop_on_signals():
+    """SIGTERM and SIGINT raise `Interrupted` in the build (which then cleans up) while it runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def build(root: Path, *, output_dir: str | None = None, use_cache: bool = True, jobs: int | None = None,
-          log=print) -> BuildReport:
+          log=print, limits: Limits | None = None) -> BuildReport:
     """Render the book at `root`. The output folder is replaced only when everything succeeded;
-    one build at a time per project (see `bookrender.lock`)."""
+    one build at a time per project (see `bookrender.lock`). File system faults, including a
+    read-only output or cache folder (checked before any document runs), are one-sentence errors."""
     project = load_project(root)
     out_dir = (project.root / (output_dir or project.output_dir)).resolve()
     check_output_dir(project.root, out_dir, project.identity)
-    with build_lock(project.root / CACHE_DIR):
-        return _build_locked(project, out_dir, use_cache, jobs, log)
+    check_writable(project.root / CACHE_DIR, "the execution cache (.bookcache/)")
+    check_writable(out_dir.parent, f"the new site (built beside {out_dir.name}/, then swapped in)")
+    if out_dir.is_dir():
+        check_writable(out_dir, "the old site's files (replaced by the new site)")
+    with _stop_on_signals(), filesystem_faults("take the build lock"), build_lock(project.root / CACHE_DIR):
+        return _build_locked(project, out_dir, use_cache, jobs, log, limits or Limits.resolve())
 
 
-def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: int | None, log) -> BuildReport:
+def _reusable_site(state_file: Path, key: str, out_dir: Path) -> bool:
+    """True when the last build wrote this very site (same key) and nobody changed its files."""
+    state = read_json(state_file)
+    return (isinstance(state, dict) and state.get("key") == key and state.get("output_dir") == str(out_dir)
+            and out_dir.is_dir() and state.get("manifest") == _manifest(out_dir))
+
+
+def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: int | None, log,
+                  limits: Limits) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(out_dir, out_dir / project.pdf_name)
     docs = {str(c.source): parse_qmd(project.root, c.source) for c in project.chapters}
     index = LabelIndex(project, docs)
     epoch = source_date_epoch(project.root)
     jobs = jobs or os.cpu_count() or 1
-    executed = execute_all(project, docs, epoch, use_cache, jobs, report, log)
+    with filesystem_faults("write the execution cache"):
+        executed = execute_all(project, docs, epoch, use_cache, jobs, report, log, limits)
 
     key = _site_key(project, executed, epoch)
     state_file = project.root / CACHE_DIR / "site.json"
-    if use_cache and out_dir.exists() and state_file.exists():
-        state = json.loads(state_file.read_text(encoding="utf-8"))
-        if state.get("key") == key and state.get("output_dir") == str(out_dir) and state.get("manifest") == _manifest(out_dir):
-            report.site_reused = True
-            report.seconds = time.perf_counter() - started
-            return report
+    if use_cache and _reusable_site(state_file, key, out_dir):
+        report.site_reused = True
+        report.seconds = time.perf_counter() - started
+        return report
 
+    with filesystem_faults(f"write the new site next to {out_dir}"):
+        manifest = _write_and_swap(project, docs, executed, index, epoch, out_dir, use_cache)
+    with filesystem_faults("record the build in the cache"):
+        replace_file(state_file, json.dumps({"key": key, "output_dir": str(out_dir), "manifest": manifest},
+                                            sort_keys=True))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_and_swap(project: BookProject, docs, executed, index, epoch: int, out_dir: Path, use_cache: bool) -> dict:
+    """Write the book into a staging folder beside ``out_dir`` and swap it in; the manifest written."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_dead_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         mark_staging(staging)
-        write_book(project, docs, executed, index, epoch, staging)
+        write_book(project, docs, executed, index, epoch, staging, use_cache)
         (staging / OWNER_FILE).unlink()
+        publish_modes(staging)
         manifest = _manifest(staging)
         replace_directory(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    state_file.parent.mkdir(parents=True, exist_ok=True)
-    state_file.write_text(json.dumps({"key": key, "output_dir": str(out_dir), "manifest": manifest}, sort_keys=True),
-                          encoding="utf-8")
-    report.seconds = time.perf_counter() - started
-    return report
+    return manifest

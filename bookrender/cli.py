@@ -1,4 +1,5 @@
-"""Command line: `python -m bookrender render [--no-cache] [--engine auto|own|quarto]`."""
+"""Command line: `python -m bookrender render [--no-cache] [--engine auto|own|quarto] [--cell-timeout S]
+[--max-output-mb MB]`."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +7,8 @@ import sys
 from pathlib import Path
 
 from bookrender.errors import RenderError
+
+__all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--no-cache", action="store_true", help="re-execute every document")
     render.add_argument("--output-dir", default=None, help="override project.output-dir")
     render.add_argument("--jobs", type=int, default=None, help="documents executed in parallel (default: cores)")
+    render.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                        help="stop a cell that runs longer (default: $BOOKRENDER_CELL_TIMEOUT, else 600)")
+    render.add_argument("--max-output-mb", type=float, default=None, metavar="MB",
+                        help="output one document may print or display (default: $BOOKRENDER_MAX_OUTPUT_MB, else 20)")
     return parser
 
 
@@ -34,12 +41,17 @@ def main(argv: list[str] | None = None) -> int:
             render_with_quarto(quarto, root, args.output_dir)
             return 0
         from bookrender.build import build
+        from bookrender.limits import Limits
 
+        limits = Limits.resolve(args.cell_timeout, args.max_output_mb)
         report = build(root, output_dir=args.output_dir, use_cache=not args.no_cache, jobs=args.jobs,
-                       log=lambda msg: print(f"bookrender: {msg}", file=sys.stderr))
+                       log=lambda msg: print(f"bookrender: {msg}", file=sys.stderr), limits=limits)
     except RenderError as exc:
         print(f"bookrender: error: {exc}", file=sys.stderr)
-        return 1
+        return 128 + exc.signum if hasattr(exc, "signum") else 1
+    except KeyboardInterrupt:
+        print("bookrender: error: interrupted; the previous site was left untouched.", file=sys.stderr)
+        return 130
     state = "unchanged, kept" if report.site_reused else "written"
     print(f"bookrender: {report.output_dir} {state} in {report.seconds:.1f} s "
           f"(executed: {len(report.executed)}, from cache: {len(report.cached)}); PDF: {report.pdf}", file=sys.stderr)

@@ -7,114 +7,33 @@ can re-run exactly the documents whose inputs changed.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import shutil
 import string
 import subprocess
 import sys
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookrender.errors import CellError, RenderError, ToolMissingError
+from bookrender import kernel_side
+from bookrender.errors import CellError, CellLimitError, RenderError, ToolMissingError
+from bookrender.limits import Limits
 from bookrender.qmd import INLINE_EXPR, Document, Markdown
+
+__all__ = ["FINISH", "KERNEL_SIDE", "PAYLOAD_MIME", "TRACKED_ENVIRONMENT", "ExecutedDocument", "escape_text",
+           "execute_document", "inline_expressions_with_lines", "inline_markdown", "kernel_environment",
+           "kernel_setup_source"]
+
+KERNEL_SIDE = Path(kernel_side.__file__).resolve()
 
 PAYLOAD_MIME = "application/x-bookrender+json"
 # Variables the renderer sets for the kernel that may change between builds: a document that
 # reads one of them depends on its value (recorded with the document's other dependencies).
 TRACKED_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-# Runs first in every kernel: records every project file the document opens for reading.
-BOOTSTRAP = r"""
-def __bookrender_start_tracking():
-    import os, sys
-    root = os.path.realpath(os.getcwd()) + os.sep
-    seen = set()
-    def hook(event, args):
-        if event != "open" or not args:
-            return
-        target, mode = args[0], (args[1] if len(args) > 1 else "r")
-        if isinstance(mode, str) and any(flag in mode for flag in "wax+"):
-            return
-        if isinstance(target, int):
-            return
-        try:
-            full = os.path.realpath(os.fsdecode(target))
-        except (TypeError, ValueError):
-            return
-        if full.startswith(root):
-            seen.add(full)
-    sys.addaudithook(hook)
-    return seen
-__bookrender_seen = __bookrender_start_tracking()
-del __bookrender_start_tracking
-
-def __bookrender_track_environment():
-    # Records the environment variables that the document's cells or the project's own modules
-    # read, not those read by the standard library or installed packages (they scan the whole
-    # environment for proxies, or read SOURCE_DATE_EPOCH at import, which does not change what
-    # the document shows).
-    import os, sys
-    installed = {os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
-    names = set()
-    def by_project_code():
-        frame = sys._getframe(2)
-        while frame is not None:
-            name = frame.f_code.co_filename
-            if not (name.startswith("<frozen") or name.endswith(("/os.py", "_collections_abc.py"))):
-                # the first real caller: the standard library or an installed package is not the
-                # document; the project's modules and the document's own cells are
-                full = os.path.realpath(name)
-                return not any(full.startswith(p) for p in installed) and "site-packages" not in full
-            frame = frame.f_back
-        return False
-    class TrackedEnviron(type(os.environ)):
-        def __getitem__(self, key):
-            if by_project_code():
-                names.add(key)
-            return super().__getitem__(key)
-    os.environ.__class__ = TrackedEnviron
-    return names
-__bookrender_env_read = __bookrender_track_environment()
-del __bookrender_track_environment
-"""
-
-# An inline value becomes ("markdown", text) when it offers text/markdown (inserted as it is, as
-# Quarto does), else ("text", text), which the renderer escapes: values are text unless an author
-# opts in to markup (IPython.display.Markdown).
-INLINE_CALL = r"""
-def __bookrender_format_inline(value):
-    formatted = get_ipython().display_formatter.format(value)[0]
-    if "text/markdown" in formatted:
-        return ("markdown", formatted["text/markdown"])
-    if isinstance(value, str):
-        return ("text", value)
-    return ("text", formatted.get("text/plain", str(value)))
-"""
-
-FINISH = r"""
-def __bookrender_finish():
-    import os, sys, json
-    from IPython.display import display
-    root = os.path.realpath(os.getcwd()) + os.sep
-    # Installed packages (a virtualenv may live inside the project) are covered by the cache
-    # key's list of installed versions, not by file hashes.
-    installed = {os.path.realpath(p) + os.sep for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}}
-    files = set(__bookrender_seen)
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if path:
-            full = os.path.realpath(path)
-            if full.startswith(root):
-                files.add(full)
-    def own(path):
-        return (os.path.isfile(path) and not any(path.startswith(p) for p in installed)
-                and "site-packages" not in path.split(os.sep) and "__pycache__" not in path.split(os.sep))
-    deps = sorted(os.path.relpath(f, root) for f in files if own(f))
-    env = {name: os.environ.get(name) for name in %r if name in __bookrender_env_read}
-    display({"%s": {"deps": deps, "env": env}}, raw=True)
-__bookrender_finish()
-""" % (TRACKED_ENVIRONMENT, PAYLOAD_MIME)
 
 
 @dataclass(frozen=True)
@@ -126,15 +45,33 @@ class ExecutedDocument:
     inline_values: dict  # expression source -> markdown text
     deps: tuple[str, ...]  # project files read or imported, relative to the root
     env: dict  # tracked environment variables the document read -> their values
+    hashes: dict = field(default_factory=dict)  # dependency -> SHA-256 of its content when the kernel read it
 
     def to_json(self) -> dict:
         return {"path": self.path, "outputs": [list(o) for o in self.outputs],
-                "inline_values": self.inline_values, "deps": list(self.deps), "env": dict(self.env)}
+                "inline_values": self.inline_values, "deps": list(self.deps), "env": dict(self.env),
+                "hashes": dict(self.hashes)}
 
     @classmethod
     def from_json(cls, data: dict) -> "ExecutedDocument":
-        return cls(data["path"], tuple(tuple(o) for o in data["outputs"]), dict(data["inline_values"]),
-                   tuple(data["deps"]), dict(data["env"]))
+        """Rebuild from `to_json`'s form; ValueError when the data does not have that form."""
+        _expect(isinstance(data, dict) and isinstance(data.get("path"), str), "path")
+        outputs = data.get("outputs")
+        _expect(isinstance(outputs, list) and all(isinstance(cell, list) and all(isinstance(o, dict) for o in cell)
+                                                  for cell in outputs), "outputs")
+        for name in ("inline_values", "env", "hashes"):
+            value = data.get(name)
+            _expect(isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, (str, type(None)))
+                                                    for k, v in value.items()), name)
+        deps = data.get("deps")
+        _expect(isinstance(deps, list) and all(isinstance(d, str) for d in deps), "deps")
+        return cls(data["path"], tuple(tuple(o) for o in outputs), dict(data["inline_values"]), tuple(deps),
+                   dict(data["env"]), dict(data["hashes"]))
+
+
+def _expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise ValueError(f"an executed document's '{what}' is missing or malformed")
 
 
 def inline_expressions_with_lines(doc: Document) -> list[tuple[str, int]]:
@@ -150,8 +87,11 @@ def _clean_traceback(output: dict) -> str:
     return ANSI.sub("", "\n".join(output.get("traceback", [])))
 
 
-def kernel_environment(root: Path, extra_env: dict | None = None) -> dict:
+def kernel_environment(root: Path, extra_env: dict | None = None, runtime_dir: Path | None = None) -> dict:
+    """The kernel's environment: the project on PYTHONPATH, fixed hash seed, the renderer's variables."""
     env = dict(os.environ)
+    if runtime_dir is not None:
+        env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
     env["PYTHONHASHSEED"] = "0"
     env["PYTHONPATH"] = os.pathsep.join([str(root)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["BOOKRENDER"] = "1"
@@ -160,63 +100,154 @@ def kernel_environment(root: Path, extra_env: dict | None = None) -> dict:
     return env
 
 
-def execute_document(root: Path, doc: Document, extra_env: dict | None = None, timeout: int = 600) -> ExecutedDocument:
-    """Execute `doc`'s cells in order; raise `CellError` at the first cell that fails."""
+def kernel_setup_source(worker_pid: int) -> str:
+    """The first cell of every document: loads `bookrender.kernel_side` (sent as source), ties the
+    kernel's life to the worker's, and starts recording what the document reads."""
+    source = KERNEL_SIDE.read_text(encoding="utf-8")
+    return (f"import types as _bookrender_types\n"
+            f"__bookrender = _bookrender_types.ModuleType('__bookrender_kernel_side')\n"
+            f"exec(compile({source!r}, {kernel_side.SOURCE_NAME!r}, 'exec'), __bookrender.__dict__)\n"
+            f"del _bookrender_types\n"
+            f"__bookrender.die_with_parent({worker_pid})\n"
+            f"__bookrender_reads = __bookrender.ReadTracker(__import__('os').getcwd(), "
+            f"{TRACKED_ENVIRONMENT!r}).start()\n")
+
+
+FINISH = ("from IPython.display import display as _bookrender_display\n"
+          f"_bookrender_display({{{PAYLOAD_MIME!r}: __bookrender_reads.finish()}}, raw=True)\n")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The notebook run for one document: set-up cell, the document's cells, inline values, finish."""
+
+    doc: Document
+    exprs: list[tuple[str, int]]
+    n_setup: int = 1
+
+    def describe(self, index: int) -> tuple[int | None, str]:
+        """The source line and a description (for messages) of the notebook cell at ``index``."""
+        n_cells = len(self.doc.cells)
+        if index < self.n_setup:
+            return None, "the kernel set-up"
+        if index < self.n_setup + n_cells:
+            cell = self.doc.cells[index - self.n_setup]
+            return cell.line, f"cell '{cell.label}'" if cell.label else "unlabelled cell"
+        if index < self.n_setup + n_cells + len(self.exprs):
+            expr, line = self.exprs[index - self.n_setup - n_cells]
+            return line, f"inline `{{python}} {expr}`"
+        return None, "the collection of the document's dependencies"
+
+
+def _notebook(plan: _Plan):
+    import nbformat
+
+    sources = [kernel_setup_source(os.getpid())] + [c.source for c in plan.doc.cells]
+    sources += [f"__bookrender.format_inline(({expr}))" for expr, _ in plan.exprs] + [FINISH]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def _cell_failed(plan: _Plan, index: int, cell) -> RenderError:
+    """The error for a cell whose code raised."""
+    path = str(plan.doc.path)
+    error = next((o for o in cell.outputs if o.get("output_type") == "error"), {})
+    ename, evalue = error.get("ename", "Error"), error.get("evalue", "")
+    line, where = plan.describe(index)
+    if line is None:
+        return RenderError(f"{path}: {where} failed: {ename}: {evalue}")
+    label = where[len("cell '"):-1] if where.startswith("cell '") else (None if where == "unlabelled cell" else where)
+    return CellError(path, line, label, ename, evalue, _clean_traceback(error))
+
+
+def _limit_error(plan: _Plan, index: int, problem: str, fix: str) -> CellLimitError:
+    line, where = plan.describe(index)
+    return CellLimitError(str(plan.doc.path), line, where, problem, fix)
+
+
+def _overflow(plan: _Plan, client, limits: Limits) -> CellLimitError:
+    return _limit_error(plan, client.overflow_cell,
+                        f"produced more output than the document may (the limit is {limits.max_output_mb:g} MB "
+                        f"of printed or displayed output per document); the cell was interrupted.",
+                        "Print less (write large results to a file, or show a summary), or raise the limit with "
+                        "--max-output-mb or BOOKRENDER_MAX_OUTPUT_MB.")
+
+
+def _run_cells(plan: _Plan, nb, client, limits: Limits) -> None:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    client.forget_connection_file()
+    for index, cell in enumerate(nb.cells):
+        try:
+            client.execute_cell(cell, index)
+        except CellExecutionError:
+            if client.overflow_cell is not None:
+                raise _overflow(plan, client, limits) from None
+            raise _cell_failed(plan, index, cell) from None
+        except CellTimeoutError:
+            raise _limit_error(plan, index, f"did not finish within the cell time limit of {limits.cell_timeout:g} "
+                               f"seconds and was stopped.", "Make the cell faster, or raise the limit with "
+                               "--cell-timeout or BOOKRENDER_CELL_TIMEOUT.") from None
+        except DeadKernelError:
+            code = client.kernel_exit_code()
+            status = f" (exit status {code})" if code is not None else ""
+            raise _limit_error(plan, index, f"ended the Jupyter kernel: the kernel died while running this "
+                               f"cell{status}.", "Something in the cell ended the Python process (os._exit, "
+                               "sys.exit from a thread, a crash in a compiled library, or running out of "
+                               "memory); fix the cell and render again.") from None
+        if client.overflow_cell is not None:
+            raise _overflow(plan, client, limits)
+
+
+def execute_document(root: Path, doc: Document, extra_env: dict | None = None, limits: Limits | None = None,
+                     connection_dir: Path | None = None) -> ExecutedDocument:
+    """Execute `doc`'s cells in order; raise `CellError` at the first cell that fails, and
+    `CellLimitError` when a cell runs too long, prints too much or ends the kernel."""
     try:
-        import nbformat
-        from nbclient import NotebookClient
-        from nbclient.exceptions import CellExecutionError
+        from bookrender.kernel import BookClient
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ToolMissingError(f"the Jupyter kernel tools are missing ({exc}); run `make install` "
                                f"(pip install nbclient ipykernel).") from exc
-
-    path = str(doc.path)
-    exprs = inline_expressions_with_lines(doc)
-    setup_sources = [BOOTSTRAP, INLINE_CALL]
-    cells = [nbformat.v4.new_code_cell(src) for src in setup_sources]
-    cells += [nbformat.v4.new_code_cell(c.source) for c in doc.cells]
-    cells += [nbformat.v4.new_code_cell(f"__bookrender_format_inline(({expr}))") for expr, _ in exprs]
-    cells.append(nbformat.v4.new_code_cell(FINISH))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(root)}})
-    n_setup, n_cells = len(setup_sources), len(doc.cells)
+    limits = limits or Limits()
+    plan = _Plan(doc, inline_expressions_with_lines(doc))
+    nb = _notebook(plan)
+    own_dir = connection_dir is None
+    connection_dir = Path(tempfile.mkdtemp(prefix="bookrender-kernel-")) if own_dir else connection_dir
+    client = BookClient(nb, timeout=max(1, math.ceil(limits.cell_timeout)), kernel_name="python3", allow_errors=False,
+                        resources={"metadata": {"path": str(root)}}).configure(connection_dir,
+                                                                               limits.max_output_bytes)
+    env = kernel_environment(root, extra_env, connection_dir)
     try:
-        with client.setup_kernel(cwd=str(root), env=kernel_environment(root, extra_env), stderr=subprocess.DEVNULL):
-            for index, cell in enumerate(nb.cells):
-                try:
-                    client.execute_cell(cell, index)
-                except CellExecutionError:
-                    error = next((o for o in cell.outputs if o.get("output_type") == "error"), {})
-                    ename, evalue = error.get("ename", "Error"), error.get("evalue", "")
-                    if index < n_setup:
-                        raise RenderError(f"{path}: the kernel set-up failed: {ename}: {evalue}") from None
-                    if index < n_setup + n_cells:
-                        source_cell = doc.cells[index - n_setup]
-                        raise CellError(path, source_cell.line, source_cell.label, ename, evalue,
-                                        _clean_traceback(error)) from None
-                    if index < n_setup + n_cells + len(exprs):
-                        expr, line = exprs[index - n_setup - n_cells]
-                        raise CellError(path, line, f"inline `{{python}} {expr}`", ename, evalue,
-                                        _clean_traceback(error)) from None
-                    raise RenderError(f"{path}: could not collect the document's dependencies: {ename}: {evalue}") from None
-    except (CellError, RenderError):
+        with client.setup_kernel(cwd=str(root), env=env, stderr=subprocess.DEVNULL):
+            _run_cells(plan, nb, client, limits)
+    except RenderError:
         raise
-    except Exception as exc:  # kernel failed to start or died
-        raise RenderError(f"{path}: the Jupyter kernel failed ({type(exc).__name__}: {exc}). "
+    except Exception as exc:  # the kernel failed to start
+        raise RenderError(f"{doc.path}: the Jupyter kernel failed to start ({type(exc).__name__}: {exc}). "
                           f"Check that ipykernel is installed in {sys.executable}'s environment.") from exc
+    finally:
+        client.forget_connection_file()
+        if own_dir:
+            shutil.rmtree(connection_dir, ignore_errors=True)
+    return _collect(plan, nb)
 
+
+def _collect(plan: _Plan, nb) -> ExecutedDocument:
+    """The document's outputs, inline values and dependencies from the executed notebook."""
+    n_setup, n_cells = plan.n_setup, len(plan.doc.cells)
     outputs = tuple(tuple(_plain(o) for o in cell.outputs) for cell in nb.cells[n_setup:n_setup + n_cells])
     inline_values: dict[str, str] = {}
-    for (expr, _), cell in zip(exprs, nb.cells[n_setup + n_cells:-1]):
+    for (expr, _), cell in zip(plan.exprs, nb.cells[n_setup + n_cells:-1]):
         result = next((o for o in cell.outputs if o.get("output_type") == "execute_result"), None)
         text = result["data"].get("text/plain", "") if result else ""
         # The formatter returns a (kind, text) tuple, whose text/plain repr is quoted: undo it exactly.
         inline_values[expr] = inline_markdown(*_unrepr(text))
     payload = next(o for o in nb.cells[-1].outputs if PAYLOAD_MIME in o.get("data", {}))
     found = payload["data"][PAYLOAD_MIME]
-    return ExecutedDocument(path, outputs, inline_values, tuple(found["deps"]), dict(found["env"]))
+    deps = dict(found["deps"])
+    return ExecutedDocument(str(plan.doc.path), outputs, inline_values, tuple(sorted(deps)), dict(found["env"]),
+                            deps)
 
 
 def escape_text(text: str) -> str:

@@ -1,0 +1,76 @@
+"""One document's Jupyter kernel session: where its connection file lives, and its limits.
+
+- The connection file (it holds the key that authenticates messages to the kernel) is written
+  into a private folder that the build owns (`.bookcache/kernels/<build pid>/`, mode 0700) and
+  deleted as soon as the kernel is up; the build removes the folder when it ends.
+- The kernel ends with the worker process that started it (see `bookrender.kernel_side`).
+- The document's output budget (`bookrender.limits`): output beyond it is dropped and the
+  running cell interrupted, so a cell printing without end neither fills the memory nor hangs
+  the build.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from pathlib import Path
+
+from nbclient import NotebookClient
+from nbclient.util import ensure_async
+
+__all__ = ["BookClient", "message_size", "private_folder"]
+
+def private_folder(parent: Path) -> Path:
+    """A folder only this user can read, for the kernels' connection files."""
+    parent.mkdir(parents=True, exist_ok=True)
+    parent.chmod(0o700)
+    return parent
+
+
+def message_size(msg: dict) -> int:
+    """The characters of output a kernel message carries (stream text, display data, traceback)."""
+    content = msg.get("content") or {}
+    size = len(content.get("text") or "")
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(str(value))
+    size += sum(len(line) for line in content.get("traceback") or [])
+    return size
+
+
+class BookClient(NotebookClient):
+    """A notebook client with a private connection file and an output budget for the document."""
+
+    def configure(self, connection_dir: Path, limit_bytes: int) -> "BookClient":
+        self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
+        self.limit_bytes = limit_bytes
+        self.output_bytes = 0
+        self.overflow_cell: int | None = None  # the cell during which the output passed the limit
+        return self
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.connection_file = self.connection_file
+        return km
+
+    def forget_connection_file(self) -> None:
+        """Delete the connection file once the kernel has read it (the manager keeps it in memory)."""
+        try:
+            os.remove(self.connection_file)
+        except OSError:
+            pass
+
+    def output(self, outs, msg, display_id, cell_index):
+        if self.overflow_cell is not None:
+            return None
+        self.output_bytes += message_size(msg)
+        if self.output_bytes > self.limit_bytes:
+            self.overflow_cell = cell_index
+            if self.km is not None:
+                asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def kernel_exit_code(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "returncode", None) if process is not None else None
