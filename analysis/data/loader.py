@@ -47,9 +47,12 @@ def load(*tables: str, data_dir: Path | str | None = None) -> Evidence:
     :data:`analysis.paths.DATA_DIR`).
 
     Only the named tables and the tables they reference (foreign keys, ``x-requires``) are
-    opened. Checks, in one pass: the Table Schema of each file (frictionless), foreign keys,
-    the domain rules of :mod:`analysis.data.rules`, and the derivations of
-    :mod:`analysis.data.derive`. Tables listed in
+    opened. Checks, in one pass: each resource's path (inside ``data_dir``), each file's bytes
+    (UTF-8 without byte-order mark, comma-delimited, no control characters:
+    :mod:`analysis.data.csv_source`), at least one row per table, the Table Schema of each file
+    (frictionless), numbers as written (finite, plain: :mod:`analysis.data.numbers`), foreign
+    keys, the domain rules of :mod:`analysis.data.rules` (including the values the statistics
+    engine needs positive), and the derivations of :mod:`analysis.data.derive`. Tables listed in
     :data:`analysis.data.printed_text.PRINTED_TEXT_COLUMNS` also get ``<column>_text`` columns
     holding numbers as printed. Raises :class:`DataValidationError` listing every problem;
     raises ValueError for an unknown table name.
