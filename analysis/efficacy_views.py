@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.format import est_ci, fmt_int, fmt_num, fmt_pct, fmt_p
 from analysis.stats import LeaveOneOutResult, leave_one_out
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.settings import INTERVAL_SHORT_NAMES, PAPER_SETTINGS, AnalysisSettings
 
 __all__ = ["published_text", "regenerated_text", "comparison_table", "effects_table", "missing_table",
            "grid_table", "public_leave_one_out", "result_row"]
@@ -81,7 +81,7 @@ def grid_table(grid: pd.DataFrame, outcome: str, r: float) -> pd.DataFrame:
         raise ValueError(f"the grid has no all-study rows for outcome {outcome!r} at r = {r}")
     return pd.DataFrame({
         "tau² estimator": rows["method"],
-        "interval": rows["ci_method"].map({"normal": "normal (Wald)", "knha": "Hartung-Knapp"}),
+        "interval": rows["ci_method"].map(INTERVAL_SHORT_NAMES),
         "estimate (95% CI)": [est_ci(e, lo, hi) for e, lo, hi in zip(rows["estimate"], rows["ci_low"], rows["ci_high"])],
         "tau²": [fmt_num(t) for t in rows["tau2"]],
         "I²": [fmt_pct(i) for i in rows["i2_pct"]],

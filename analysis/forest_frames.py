@@ -18,10 +18,11 @@ import pandas as pd
 
 from analysis.data import Evidence
 
+from analysis.public_subgroups import PublicSubgroups
 from analysis.stats import LeaveOneOutResult, PooledResult
-from analysis.study_effects import OUTCOMES, outcome_spec
+from analysis.outcomes import OUTCOMES, outcome_spec
 
-__all__ = ["POOLED_TIER", "forest_frame", "subgroup_forest_frame", "published_summary_frame",
+__all__ = ["POOLED_TIER", "forest_frame", "subgroup_forest_frame", "subgroup_frame", "published_summary_frame",
            "leave_one_out_frame", "pooled_label"]
 
 #: a pooled estimate is computed by the book's code from its inputs.
@@ -118,6 +119,14 @@ def subgroup_forest_frame(effects: pd.DataFrame, group_column: str, results: dic
         rows += _pooled_rows(overall, len(rows) + 1, label=pooled_label(overall, "Overall"), row_type="overall",
                              log_scale=log_scale, prediction=prediction)
     return _frame(rows)
+
+
+def subgroup_frame(subgroups: PublicSubgroups) -> pd.DataFrame:
+    """The forest frame of :func:`analysis.public_subgroups.public_subgroups`: a heading, the arms and
+    a diamond per subgroup, and the overall diamond when at least two subgroups were pooled."""
+    results = dict(zip(subgroups.groups, subgroups.results))
+    overall = subgroups.overall if len(subgroups.groups) >= 2 else None
+    return subgroup_forest_frame(subgroups.effects, "subgroup", results, overall=overall)
 
 
 def _panel(outcome: str) -> tuple[str, float, bool]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["MISSING_TEXT", "est_ci", "fmt_int", "fmt_num", "fmt_p", "fmt_pct", "is_missing"]
+__all__ = ["MISSING_TEXT", "est_ci", "fmt_int", "fmt_num", "fmt_p", "fmt_list", "fmt_pct", "fmt_yes_no", "is_missing"]
 
 MISSING_TEXT = "not available"
 
@@ -146,3 +146,23 @@ def est_ci(
             "check that the bounds are not swapped."
         )
     return f"{point} ({level_pct}% CI {fmt_num(low, digits)}{sep}{fmt_num(high, digits)})"
+
+
+def fmt_yes_no(flag: object, *, missing: str = MISSING_TEXT) -> str:
+    """A boolean as ``"yes"`` or ``"no"``, the way every table of the book shows one.
+
+    ``numpy.bool_`` is accepted; a missing value gives ``missing``; anything else raises ``TypeError``.
+    """
+    if is_missing(flag):
+        return missing
+    if not isinstance(flag, bool) and type(flag).__name__ != "bool_":
+        raise TypeError(f"Argument 'flag' must be a boolean, but got {flag!r} ({type(flag).__name__}).")
+    return "yes" if flag else "no"
+
+
+def fmt_list(items: object, *, conjunction: str = "and") -> str:
+    """Words as a list in prose: ``"A"``, ``"A and B"``, ``"A, B and C"`` (``""`` for none)."""
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

@@ -32,7 +32,8 @@ from analysis.format import is_missing
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import BeggResult, EggerResult, begg_test, egger_test
 from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
-from analysis.study_effects import OUTCOMES, study_effects
+from analysis.outcomes import OUTCOMES
+from analysis.study_effects import study_effects
 
 __all__ = [
     "InputsAvailability",

@@ -2,8 +2,9 @@
 applied to the study arms whose effects are public, with a diamond per subgroup and the
 test for subgroup differences (Cochran's Q between subgroups, df = subgroups - 1).
 
-Arms whose inputs are missing stay in the forest frame as "not available" rows under their
-subgroup, so the reader sees which subgroups cannot be pooled at all.
+Arms whose inputs are missing stay in ``effects`` (and so in the forest frame that
+:func:`analysis.forest_frames.subgroup_frame` draws) as "not available" rows under their subgroup,
+so the reader sees which subgroups cannot be pooled at all.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.forest_frames import subgroup_forest_frame
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import PooledResult, pool, subgroup_analysis
 
@@ -23,12 +23,12 @@ FACTOR_COLUMNS = {"drug": "drug", "follow-up": "follow_up_months"}
 
 @dataclass(frozen=True)
 class PublicSubgroups:
-    """The forest frame (headings, arms, subgroup and overall diamonds), each subgroup's pooled
-    result, and the test for subgroup differences (None when fewer than two subgroups have a
-    public arm)."""
+    """The arms with their subgroup (column ``subgroup``, missing arms included), each subgroup's
+    pooled result, and the test for subgroup differences (None when fewer than two subgroups have
+    a public arm)."""
 
     factor: str
-    frame: pd.DataFrame
+    effects: pd.DataFrame
     groups: tuple[str, ...]  # subgroups with at least one public arm, in order
     results: tuple[PooledResult, ...]
     overall: PooledResult
@@ -73,7 +73,5 @@ def public_subgroups(effects: pd.DataFrame, factor: str,
     else:
         overall = pool(yi, vi, labels=labels, tau2_ci=None, **options)
         names, results, test = (groups[0],), (overall,), (None, None, None)
-    frame = subgroup_forest_frame(effects, "subgroup", dict(zip(names, results)),
-                                  overall=overall if len(names) >= 2 else None)
     empty = tuple(g for g in dict.fromkeys(effects["subgroup"]) if g not in names)
-    return PublicSubgroups(factor, frame, tuple(names), tuple(results), overall, *test, empty)
+    return PublicSubgroups(factor, effects, tuple(names), tuple(results), overall, *test, empty)

@@ -19,7 +19,8 @@ import pandas as pd
 from analysis.data import Evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import PooledResult, pool
-from analysis.study_effects import OUTCOMES, outcome_spec, study_effects
+from analysis.outcomes import OUTCOMES, outcome_spec
+from analysis.study_effects import study_effects
 
 __all__ = ["Regeneration", "PublicPool", "regenerate", "regenerations", "regenerated_results",
            "public_inputs_pool", "pool_effects"]

@@ -19,6 +19,7 @@ from analysis.format import is_missing
 
 __all__ = [
     "EXCLUSION_REASON_STEPS",
+    "INELIGIBLE_STATUS",
     "REQUIRED_STEPS",
     "SelectionArithmetic",
     "excluded_reports_table",
@@ -36,8 +37,10 @@ REQUIRED_STEPS = (
 EXCLUSION_REASON_STEPS = (
     "excluded_insufficient_data", "excluded_no_full_text", "excluded_small_sample", "excluded_non_chemotherapy",
 )
+#: the status of an excluded report that fails the paper's own criteria (the others are cited but unused).
+INELIGIBLE_STATUS = "ineligible_by_stated_criteria"
 _STATUS_WORDS = {
-    "ineligible_by_stated_criteria": "not included; fails the paper's stated criteria (this project's reading)",
+    INELIGIBLE_STATUS: "not included; fails the paper's stated criteria (this project's reading)",
     "cited_among_included_not_in_table1": "cited among the included studies but absent from Tables 1-4",
 }
 

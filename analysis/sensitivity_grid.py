@@ -18,14 +18,17 @@ import pandas as pd
 
 from analysis.data import Evidence, load
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.stats import mean_change_from_pre_post, pool
-from analysis.study_effects import OUTCOMES, Z95, study_effects
+from analysis.outcomes import OUTCOMES
+from analysis.stats import Z95, mean_change_from_pre_post, pool
+from analysis.study_effects import study_effects
 
-__all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "cached_evidence", "public_outcomes",
-           "effects_at_r", "r_sweep", "full_grid"]
+__all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "POOL_SERIES", "cached_evidence", "public_outcomes",
+           "effects_at_r", "r_sweep", "full_grid", "sweep_series"]
 
 GRID_METHODS = ("DL", "REML", "PM")
 GRID_CI_METHODS = ("normal", "knha")
+#: the series of :func:`r_sweep` that holds the pool of the public effects.
+POOL_SERIES = "Pool of public inputs"
 GRID_COLUMNS = ("outcome", "scale", "r", "method", "ci_method", "omitted", "k", "estimate", "se", "ci_low",
                 "ci_high", "tau2", "i2_pct", "q_p", "pi_low", "pi_high", "note")
 
@@ -103,6 +106,11 @@ def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAP
     return pd.DataFrame(rows, columns=list(GRID_COLUMNS))
 
 
+def sweep_series(label: str) -> str:
+    """The :func:`r_sweep` series of one r-dependent study change: "<label> change"."""
+    return f"{label} change"
+
+
 def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
             settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:
     """For each r of ``settings.rs``: each r-dependent study change (series = its label) and the pool
@@ -118,9 +126,9 @@ def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
         y, v = effects_at_r(effects, inputs, r)
         for i in inputs:
             se = float(np.sqrt(v[i]))
-            rows.append({"series": f"{effects['label'].iloc[i]} change", "r": r, "estimate": y[i],
+            rows.append({"series": sweep_series(effects["label"].iloc[i]), "r": r, "estimate": y[i],
                          "ci_low": y[i] - Z95 * se, "ci_high": y[i] + Z95 * se, "se": se})
         res = pool(y, v, labels=list(effects["label"]), tau2_ci=None, **settings.pool_options())
-        rows.append({"series": "Pool of public inputs", "r": r, "estimate": res.estimate, "ci_low": res.ci_low,
+        rows.append({"series": POOL_SERIES, "r": r, "estimate": res.estimate, "ci_low": res.ci_low,
                      "ci_high": res.ci_high, "se": res.se})
     return pd.DataFrame(rows)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from analysis.stats import CI_METHODS, DEFAULT_CORRELATIONS, PI_METHODS, POOL_METHODS
 
-__all__ = ["AnalysisSettings", "PAPER_SETTINGS", "ESTIMATOR_NAMES", "INTERVAL_NAMES", "describe"]
+__all__ = ["AnalysisSettings", "PAPER_SETTINGS", "ESTIMATOR_NAMES", "INTERVAL_NAMES", "ESTIMATOR_SHORT_NAMES",
+           "INTERVAL_SHORT_NAMES", "describe"]
 
 #: how each tau² estimator is named in prose.
 ESTIMATOR_NAMES = {
@@ -25,6 +26,11 @@ INTERVAL_NAMES = {
     "normal": "a normal (Wald) 95% confidence interval",
     "knha": "a Hartung-Knapp (t-based) 95% confidence interval",
 }
+
+#: each tau² estimator's short name, for table cells, chart labels and lists in prose.
+ESTIMATOR_SHORT_NAMES = {"FE": "fixed-effect", "DL": "DerSimonian-Laird", "REML": "REML", "PM": "Paule-Mandel"}
+#: each confidence-interval method's short name, for table cells and chart labels.
+INTERVAL_SHORT_NAMES = {"normal": "normal (Wald)", "knha": "Hartung-Knapp"}
 
 
 @dataclass(frozen=True)

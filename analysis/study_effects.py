@@ -16,59 +16,24 @@ the two-arm risk ratio of death. How each effect is obtained (column ``method``)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis.data import Evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.stats import mean_change_from_change_sd, mean_change_from_pre_post, risk_ratio
+from analysis.outcomes import outcome_spec
+from analysis.stats import Z95, mean_change_from_change_sd, mean_change_from_pre_post, risk_ratio
 
-__all__ = ["OUTCOMES", "OutcomeSpec", "EFFECT_COLUMNS", "DEATH_TIME_POINT", "Z95", "study_effects",
-           "public_effects", "outcome_spec"]
+__all__ = ["EFFECT_COLUMNS", "DEATH_TIME_POINT", "study_effects", "public_effects"]
 
-#: the 97.5% normal quantile of every Wald interval in the book (1.959964...).
-Z95 = float(special.ndtri(0.975))
 #: Fan 2022's death counts are taken at 6 months, the median follow-up Table 1 of the paper gives
 #: for that study; the 1-year counts are the alternative (the paper names no time point).
 DEATH_TIME_POINT = "6 months"
 
 
-@dataclass(frozen=True)
-class OutcomeSpec:
-    """How an outcome is named, measured and drawn."""
-
-    outcome: str
-    label: str
-    measure: str
-    unit: str
-    scale: str  # "identity" or "log" (ratios)
-    null_value: float
-
-
-OUTCOMES: dict[str, OutcomeSpec] = {
-    s.outcome: s for s in (
-        OutcomeSpec("cdasi_activity", "CDASI activity", "mean change (after - before)", "points", "identity", 0.0),
-        OutcomeSpec("mmt", "Manual muscle testing (MMT)", "mean change (after - before)", "points", "identity", 0.0),
-        OutcomeSpec("ck", "Creatine kinase (CK)", "mean change (after - before)", "U/L", "identity", 0.0),
-        OutcomeSpec("fvc_pct_predicted", "FVC, % of predicted", "mean change (after - before)", "% predicted",
-                    "identity", 0.0),
-        OutcomeSpec("death", "Death", "risk ratio (tofacitinib against control)", "", "log", 1.0),
-    )
-}
-
 EFFECT_COLUMNS = ("outcome", "study_id", "arm_id", "label", "drug", "follow_up_months", "n", "yi", "vi", "se",
                   "ci_low", "ci_high", "scale", "tier", "input_tier", "r", "method", "source", "missing",
                   "result_keys", "recovered_from", "unit", "note")
-
-
-def outcome_spec(outcome: str) -> OutcomeSpec:
-    """The :class:`OutcomeSpec` of ``outcome``; ValueError listing the valid names otherwise."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}; valid outcomes: {', '.join(OUTCOMES)}")
-    return OUTCOMES[outcome]
 
 
 def _text(value: object) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.data import Evidence
 from analysis.efficacy_views import published_text, regenerated_text
-from analysis.study_effects import OUTCOMES
+from analysis.outcomes import OUTCOMES
 
 __all__ = ["EvidenceBase", "evidence_base", "headline_table", "Findings", "findings", "HEADLINE_KEYS"]
 

@@ -133,10 +133,12 @@ def survival_comparison(evidence) -> pd.DataFrame:
     hazard ratio. Ratios as ratios."""
     published = evidence.table("published_results")
     paper = published[published["result_key"] == "death.rr"].iloc[0]
-    rows = [{"what": "Paper, pooled (Chen 2019 and Fan 2022)", "measure": "risk ratio",
+    tables = death_tables(evidence)
+    pooled = " and ".join(sorted(tables["study"].unique(), key=lambda label: label.casefold()))
+    rows = [{"what": f"Paper, pooled ({pooled})", "measure": "risk ratio",
              "estimate": paper["estimate"], "ci_low": paper["ci_low"], "ci_high": paper["ci_high"], "tier": "paper",
              "source": paper["location"]}]
-    ratios = ratio_table(death_tables(evidence))
+    ratios = ratio_table(tables)
     for _, r in ratios[ratios["rr"].isna()].iterrows():
         rows.append({"what": f"{r['study']} (counts not public)", "measure": "risk ratio", "estimate": math.nan,
                      "ci_low": math.nan, "ci_high": math.nan, "tier": r["tier"], "source": "no public source"})

@@ -1,6 +1,6 @@
 """Figures for the book: pure functions from tidy frames to Altair charts, and the display
 object a chapter cell returns (HTML + CSV download for the site, SVG for the PDF)."""
-from analysis.figures.display import ChartDisplay, show_chart
+from analysis.figures.display import ChartDisplay, ChartView, show_chart
 from analysis.figures.forest import forest_plot
 from analysis.figures.pooled import leave_one_out_plot, summary_plot
 from analysis.figures.prisma import prisma_flow
@@ -10,6 +10,7 @@ from analysis.figures.theme import TIER_STYLES, TIERS, tier_legend, use_book_the
 
 __all__ = [
     "ChartDisplay",
+    "ChartView",
     "TIERS",
     "TIER_STYLES",
     "forest_plot",

@@ -30,7 +30,7 @@ from analysis.figures.theme import BOOK_THEME_NAME, use_book_theme
 from analysis.tables.display import filter_mimebundle
 from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
 
-__all__ = ["ChartDisplay", "chart_spec", "script_safe_json", "show_chart", "vega_lite_version"]
+__all__ = ["ChartDisplay", "ChartView", "chart_spec", "script_safe_json", "show_chart", "vega_lite_version"]
 
 CHART_LINK_TEXT = "Download the data behind this figure (CSV)"
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -137,8 +137,28 @@ class ChartDisplay:
         return f"<Chart: {self.alt_text}>"
 
 
-def show_chart(chart: alt.TopLevelMixin, *, alt_text: str, csv_name: str, data: pd.DataFrame | None = None) -> ChartDisplay:
-    """Wrap ``chart`` for display; ``data`` is the tidy frame behind it (default: the chart's own data)."""
+@dataclass(frozen=True)
+class ChartView:
+    """A chart as a chapter module prepares it: the chart, its alt text and the tidy frame behind
+    it; ``show_chart(view, csv_name=...)`` shows it."""
+
+    chart: alt.TopLevelMixin
+    alt_text: str
+    data: pd.DataFrame | None = None
+
+
+def show_chart(chart: alt.TopLevelMixin | ChartView, *, alt_text: str | None = None, csv_name: str,
+               data: pd.DataFrame | None = None) -> ChartDisplay:
+    """Wrap ``chart`` for display; ``data`` is the tidy frame behind it (default: the chart's own data).
+
+    A :class:`ChartView` brings its own alt text and data (an argument given here takes precedence).
+    """
+    if isinstance(chart, ChartView):
+        alt_text = chart.alt_text if alt_text is None else alt_text
+        data = chart.data if data is None else data
+        chart = chart.chart
+    if alt_text is None:
+        raise TypeError("show_chart() needs alt_text: a sentence saying what the chart shows, for screen readers")
     check_csv_name(csv_name)
     if isinstance(alt_text, str):
         alt_text = " ".join(alt_text.split())  # one line: it is an attribute and the text/plain view

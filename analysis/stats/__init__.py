@@ -29,7 +29,7 @@ from analysis.stats.median_conversion import (
     median_range_to_mean_sd,
 )
 from analysis.stats.metaregression import MetaRegression, meta_regression
-from analysis.stats.pooling import CI_METHODS, PI_METHODS, POOL_METHODS, PooledResult, pool
+from analysis.stats.pooling import CI_METHODS, PI_METHODS, POOL_METHODS, Z95, PooledResult, pool
 from analysis.stats.recover import RecoveredEffect, recover_from_ci
 from analysis.stats.sensitivity import (
     DEFAULT_CORRELATIONS,
@@ -53,6 +53,7 @@ __all__ = [
     "DEFAULT_CORRELATIONS",
     "PI_METHODS",
     "POOL_METHODS",
+    "Z95",
     "BeggResult",
     "ConvertedMeanSD",
     "EffectSize",

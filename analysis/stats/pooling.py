@@ -18,7 +18,10 @@ from analysis.stats._validate import as_effects, as_labels, check_choice, check_
 from analysis.stats.heterogeneity import QPROFILE_SOLVERS, heterogeneity
 from analysis.stats.tau2 import TAU2_METHODS, tau2_estimate
 
-__all__ = ["CI_METHODS", "PI_METHODS", "POOL_METHODS", "PooledResult", "pool"]
+__all__ = ["CI_METHODS", "PI_METHODS", "POOL_METHODS", "PooledResult", "pool", "Z95"]
+
+#: the 97.5% normal quantile (1.959964...) of every 95% Wald interval in the book.
+Z95 = float(special.ndtri(0.975))
 
 POOL_METHODS = TAU2_METHODS
 #: "normal": Wald interval with z; "knha": Knapp-Hartung standard error with t on k - 1 df.

@@ -40,6 +40,11 @@ class RecoveredEffect:
     symmetric: bool
     note: str
 
+    @property
+    def p_value(self) -> float:
+        """The two-sided Wald p-value of ``yi`` against 0 that the interval implies: 2 Phi(-|yi| / se)."""
+        return float(2.0 * special.ndtr(-abs(self.yi / self.se)))
+
 
 def decimals_of(*values: float) -> int:
     """The most decimals shown by any of ``values`` in its shortest round-trip form.

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
 from analysis.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
 
-__all__ = ["TableDisplay", "filter_mimebundle", "show_table"]
+__all__ = ["TableDisplay", "TableView", "filter_mimebundle", "show_table"]
 
 TABLE_LINK_TEXT = "Download the data behind this table (CSV)"
 
@@ -46,8 +46,18 @@ class TableDisplay:
         return f"<Table: {self.n_rows} rows x {self.n_columns} columns; data in {self.csv_name}>"
 
 
+@dataclass(frozen=True)
+class TableView:
+    """A table as a chapter module prepares it: the frame (which is also the CSV) and how its
+    columns are headed and rounded on the page; ``show_table(view, csv_name=...)`` shows it."""
+
+    frame: pd.DataFrame
+    column_labels: Mapping[str, str] | None = None
+    digits: int | Mapping[str, int] | None = None
+
+
 def show_table(
-    df: pd.DataFrame,
+    df: pd.DataFrame | TableView,
     *,
     csv_name: str,
     column_labels: Mapping[str, str] | None = None,
@@ -58,8 +68,13 @@ def show_table(
     """Build the display object for ``df`` (see ``pipe_table`` for the options).
 
     The CSV holds ``df`` itself -- raw values and original column names -- so a reader
-    gets the numbers at full precision, not the rounded text of the table.
+    gets the numbers at full precision, not the rounded text of the table. A :class:`TableView`
+    brings its own column labels and digits (an argument given here takes precedence).
     """
+    if isinstance(df, TableView):
+        column_labels = df.column_labels if column_labels is None else column_labels
+        digits = df.digits if digits is None else digits
+        df = df.frame
     check_csv_name(csv_name)
     markdown_table = pipe_table(df, column_labels=column_labels, align=align, digits=digits, missing=missing)
     return TableDisplay(

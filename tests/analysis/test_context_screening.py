@@ -26,7 +26,7 @@ def screening() -> pd.DataFrame:
 
 
 def test_public_api_is_pinned():
-    assert sorted(screening_all) == sorted(["EXCLUSION_REASON_STEPS", "REQUIRED_STEPS", "SelectionArithmetic",
+    assert sorted(screening_all) == sorted(["EXCLUSION_REASON_STEPS", "INELIGIBLE_STATUS", "REQUIRED_STEPS", "SelectionArithmetic",
                                             "excluded_reports_table", "prisma_frame", "selection_arithmetic",
                                             "step_count"])
 

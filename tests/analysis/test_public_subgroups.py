@@ -4,6 +4,7 @@ import math
 import pytest
 
 from analysis.data import load
+from analysis.forest_frames import subgroup_frame
 from analysis.public_subgroups import public_subgroups
 from analysis.study_effects import study_effects
 
@@ -42,7 +43,8 @@ def test_follow_up_subgroups_without_public_arms_are_named(effects):
     assert set(found.empty_groups) == {"5 months", "27 months"}  # Paik 2022 and Min 2022 (Table 1)
     assert found.q_between is None and found.p_between is None  # one pooled subgroup: nothing to compare
     assert found.result("3 months").k == 3
-    headings = found.frame.loc[found.frame["row_type"] == "heading", "label"].tolist()
+    frame = subgroup_frame(found)
+    headings = frame.loc[frame["row_type"] == "heading", "label"].tolist()
     assert headings[:1] and set(found.empty_groups) <= set(headings)
 
 

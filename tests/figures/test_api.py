@@ -3,7 +3,7 @@ import analysis.figures
 
 def test_public_api_is_pinned():
     assert analysis.figures.__all__ == [
-        "ChartDisplay", "TIERS", "TIER_STYLES", "forest_plot", "leave_one_out_plot", "line_chart_sweep",
+        "ChartDisplay", "ChartView", "TIERS", "TIER_STYLES", "forest_plot", "leave_one_out_plot", "line_chart_sweep",
         "prisma_flow", "show_chart", "summary_plot", "tier_legend", "traffic_light", "use_book_theme",
     ]
     for name in analysis.figures.__all__:

@@ -17,7 +17,7 @@ HOSTILE = "<script>alert(1)</script>"
 
 def test_public_api_is_pinned():
     assert analysis.tables.__all__ == [
-        "TableDisplay", "csv_bytes", "csv_data_uri", "csv_download_html", "md_escape", "pipe_table", "show_table",
+        "TableDisplay", "TableView", "csv_bytes", "csv_data_uri", "csv_download_html", "md_escape", "pipe_table", "show_table",
     ]
 
 

@@ -1,0 +1,138 @@
+"""The ADM-ILD chapter (``chapters/05-adm-ild.qmd``): deaths as 2x2 tables, risk and odds ratios,
+what the paper's pooled ratio can be, the design of the two studies, and the FVC result.
+
+The study with public counts and the study without are found by the data (whether its 2x2
+table is complete), the arms by their ids and roles, never by label.
+"""
+from __future__ import annotations
+
+from analysis.chapters.page import Page
+from analysis.consistency import check_measure_names, check_p_against_ci
+from analysis.data import Evidence, load
+from analysis.figures import ChartView, forest_plot
+from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
+from analysis.provenance import tier_table
+from analysis.reproduction import reproduction_table
+from analysis.survival import death_tables, fvc_results, poolability, ratio_forest_frame, ratio_table, survival_comparison
+from analysis.tables import TableView
+
+__all__ = ["TABLES", "page"]
+
+#: the tables of the data package this page reads.
+TABLES = ("outcomes", "published_results")
+_TIMES = {"six": "6 months", "year": "1 year"}
+
+
+def _counts(tables, ratios) -> dict[str, object]:
+    """Deaths and ratios of the study whose 2x2 tables are public, at 6 months and 1 year."""
+    complete = ratios[ratios["rr"].notna()]
+    study = complete["study"].iloc[0]
+    by_time = complete[complete["study"] == study].set_index("time_point")
+    counts = tables[tables["study"] == study].set_index("time_point")
+    values = {}
+    for name, time in _TIMES.items():
+        row, count = by_time.loc[time], counts.loc[time]
+        values.update({
+            f"{name}_t": fmt_int(count["treated_deaths"]), f"{name}_c": fmt_int(count["control_deaths"]),
+            f"{name}_nt": fmt_int(count["treated_total"]), f"{name}_nc": fmt_int(count["control_total"]),
+            f"{name}_rr": est_ci(row["rr"], row["rr_ci_low"], row["rr_ci_high"]),
+            f"{name}_or": est_ci(row["or"], row["or_ci_low"], row["or_ci_high"]),
+        })
+    six = by_time.loc[_TIMES["six"]]
+    values.update({
+        "six_risk_t": fmt_pct(100 * six["risk_treated"], 1), "six_risk_c": fmt_pct(100 * six["risk_control"], 1),
+        "six_odds_t": fmt_num(six["risk_treated"] / (1 - six["risk_treated"])),
+        "six_odds_c": fmt_num(six["risk_control"] / (1 - six["risk_control"])),
+    })
+    return values
+
+
+def _tables(tables, ratios) -> dict[str, object]:
+    counts = tables[["study", "time_point", "treated_arm", "treated_deaths", "treated_total", "control_arm",
+                     "control_deaths", "control_total", "tier", "input_tier"]]
+    shown = ratios[["study", "time_point", "counts", "risk_treated", "risk_control", "rr", "rr_ci_low", "rr_ci_high",
+                    "or", "or_ci_low", "or_ci_high", "tier"]]
+    return {
+        "counts": TableView(counts, column_labels={
+            "study": "Study", "time_point": "Time point", "treated_arm": "Treated arm", "treated_deaths": "Deaths",
+            "treated_total": "Patients", "control_arm": "Control arm", "control_deaths": "Deaths ",
+            "control_total": "Patients ", "tier": "Tier", "input_tier": "Tier of the inputs"}),
+        "ratios": TableView(shown, digits=3, column_labels={
+            "study": "Study", "time_point": "Time point", "counts": "Deaths/patients (treated vs control)",
+            "risk_treated": "Risk, treated", "risk_control": "Risk, control", "rr": "RR", "rr_ci_low": "RR low",
+            "rr_ci_high": "RR high", "or": "OR", "or_ci_low": "OR low", "or_ci_high": "OR high", "tier": "Tier"}),
+    }
+
+
+def _fvc(evidence: Evidence, p_check) -> dict[str, object]:
+    fvc = fvc_results(evidence)
+    indexed = fvc.set_index("result_id")
+    res, dis = indexed.loc["fvc.overall.results"], indexed.loc["fvc.overall.discussion"]
+    shown = fvc[["location", "estimate", "ci_low", "ci_high", "estimate_minus_lower", "upper_minus_estimate",
+                 "symmetric", "p_printed", "tier", "missing_inputs"]]
+    return {
+        "fvc_results_text": est_ci(res["estimate"], res["ci_low"], res["ci_high"]),
+        "fvc_discussion_text": est_ci(dis["estimate"], dis["ci_low"], dis["ci_high"]),
+        "fvc_res_up": fmt_num(res["upper_minus_estimate"]), "fvc_res_down": fmt_num(res["estimate_minus_lower"]),
+        "fvc_dis_up": fmt_num(dis["upper_minus_estimate"]), "fvc_dis_down": fmt_num(dis["estimate_minus_lower"]),
+        "fvc_p": fmt_p(res["p_printed"]),
+        "fvc_i2": fmt_pct(res["i2_pct"]),
+        "fvc_p_implied": fmt_p(p_check.at["fvc.overall.results", "p_implied"]),
+        "fvc_missing": res["missing_inputs"],
+        "fvc": TableView(shown, column_labels={
+            "location": "Where printed", "estimate": "Change (% predicted)", "ci_low": "CI low", "ci_high": "CI high",
+            "estimate_minus_lower": "Estimate - low", "upper_minus_estimate": "High - estimate",
+            "symmetric": "Symmetric", "p_printed": "p printed", "tier": "Tier", "missing_inputs": "Inputs not public"}),
+    }
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the ADM-ILD chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
+    evidence = load(*TABLES) if evidence is None else evidence
+    arms = evidence.arms.set_index("arm_id")
+    tables = death_tables(evidence)
+    ratios = ratio_table(tables)
+    pool_status = poolability(evidence)
+    comparison = survival_comparison(evidence)
+    published = evidence.published_results.set_index("result_id")
+    paper = comparison.iloc[0]
+    paper_rr = est_ci(paper["estimate"], paper["ci_low"], paper["ci_high"])
+    hr = comparison[comparison["measure"] == "hazard ratio (adjusted)"].iloc[0]
+    hr_text = est_ci(hr["estimate"], hr["ci_low"], hr["ci_high"], digits=3)
+    outcomes = evidence.outcomes
+    p_check = check_p_against_ci(evidence).details.set_index("result_id")
+    reproduction = reproduction_table(evidence)
+    values = {
+        "n_studies": fmt_int(tables["study_id"].nunique()),
+        "n_poolable": fmt_int(int(pool_status["can_enter_pool"].sum())),
+        "not_poolable": " and ".join(pool_status.loc[~pool_status["can_enter_pool"], "study"]),
+        "paper_rr": paper_rr,
+        "paper_p": fmt_p(published.at["death.rr.results", "p_unlabelled"]),
+        "hr_text": hr_text,
+        "hr_p": fmt_p(outcomes[outcomes["statistic"] == "hazard_ratio_ci"].iloc[0]["p_value"]),
+        "n_fan_t": fmt_int(arms.at["fan2022.tofacitinib", "n"]),
+        "n_fan_c": fmt_int(arms.at["fan2022.tacrolimus", "n"]),
+        "n_chen_t": fmt_int(arms.at["chen2019.tofacitinib", "n"]),
+        "rr_p_implied": fmt_p(p_check.at["death.rr.results", "p_implied"]),
+        "measure_status": check_measure_names(evidence).status,
+        "death_verdicts": ", ".join(sorted(set(reproduction.loc[reproduction["outcome"] == "death", "verdict"]))),
+        "fvc_verdicts": ", ".join(sorted(set(reproduction.loc[reproduction["outcome"] == "fvc_pct_predicted",
+                                                              "verdict"]))),
+        **_counts(tables, ratios),
+        **_tables(tables, ratios),
+        **_fvc(evidence, p_check),
+    }
+    forest = ratio_forest_frame(comparison)
+    chen = tables.loc[tables["study_id"] == "chen2019", "study"].iloc[0]
+    fan = tables.loc[tables["study_id"] == "fan2022", "study"].iloc[0]
+    values["forest"] = ChartView(
+        forest_plot(forest, null_value=1, log_scale=True,
+                    measure_label="Ratio of death, tofacitinib against control (log scale)"),
+        alt_text=(f"Forest plot of death ratios on a log axis. Paper, pooled risk ratio {paper_rr}. "
+                  f"{chen}: counts not public. {fan} risk ratio {values['six_rr']} at 6 months and {values['year_rr']} "
+                  f"at 1 year; odds ratio {values['six_or']} at 6 months and {values['year_or']} at 1 year; "
+                  f"adjusted hazard ratio {hr_text}."),
+        data=comparison)
+    used = sorted(set(tables["tier"]) | set(comparison["tier"]) | {"paper"})
+    values["tiers"] = TableView(tier_table(used), column_labels={"tier": "Tier", "meaning": "Meaning"})
+    return Page("adm_ild", values)

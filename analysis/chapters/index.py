@@ -1,0 +1,40 @@
+"""The front page (``index.qmd``): the evidence base, the headline results and what the
+reproduction finds, as counts over the data and the audit."""
+from __future__ import annotations
+
+from analysis.chapters.page import Page
+from analysis.consistency import checks_table, run_all_checks
+from analysis.data import Evidence, load
+from analysis.format import fmt_int
+from analysis.reproduction import reproduction_table
+from analysis.summary import evidence_base, findings, headline_table
+from analysis.tables import TableView
+from analysis.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
+
+__all__ = ["page"]
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the front page shows, from ``evidence`` (default: all of ``data/``)."""
+    evidence = load() if evidence is None else evidence
+    base = evidence_base(evidence)
+    reproduction = reproduction_table(evidence)
+    found = findings(reproduction, checks_table(run_all_checks(evidence)))
+    return Page("index", {
+        "n_reports": fmt_int(base.n_reports),
+        "n_patients_table1": fmt_int(base.n_patients_table1),
+        "n_patients_stated": fmt_int(base.n_patients_stated),
+        "n_patients_difference": fmt_int(base.patients_difference),
+        "n_same_patients": fmt_int(base.n_reports_same_patients),
+        "n_same_patients_n": fmt_int(base.n_patients_same_patients),
+        "n_regenerated": fmt_int(found.count(REPRODUCED) + found.count(DIFFERS)),
+        "n_statements": fmt_int(found.n_statements),
+        "n_reproduced": fmt_int(found.count(REPRODUCED)),
+        "n_by_construction": fmt_int(found.n_by_construction),
+        "n_differs": fmt_int(found.count(DIFFERS)),
+        "n_not_reproducible": fmt_int(found.count(NOT_REPRODUCIBLE)),
+        "n_no_number": fmt_int(found.count(NO_NUMBER)),
+        "n_checks": fmt_int(found.n_checks),
+        "n_checks_failed": fmt_int(found.n_checks_inconsistent),
+        "headline": TableView(headline_table(reproduction)),
+    })

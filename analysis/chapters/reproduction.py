@@ -1,0 +1,85 @@
+"""The reproduction report (``chapters/appendix-reproduction.qmd``): every published result beside
+its regeneration, with the verdict counts, and every internal-consistency check with its details."""
+from __future__ import annotations
+
+from string import ascii_lowercase
+
+import pandas as pd
+
+from analysis.chapters.page import Page
+from analysis.consistency import checks_table, details_for_display, run_all_checks
+from analysis.data import Evidence, load
+from analysis.efficacy_views import published_text, regenerated_text
+from analysis.format import fmt_int, fmt_yes_no
+from analysis.reproduction import reproduction_table, verdict_counts
+from analysis.settings import PAPER_SETTINGS, describe
+from analysis.tables import TableView
+from analysis.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
+
+__all__ = ["page"]
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Booleans as yes/no so every details table prints the same way."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == bool or str(out[column].dtype) == "boolean":
+            out[column] = out[column].map(fmt_yes_no)
+    return out
+
+
+def _results(table: pd.DataFrame) -> dict[str, object]:
+    counts = verdict_counts(table)
+    count_of = dict(zip(counts["verdict"], counts["rows"]))
+    shown = table.assign(
+        published=[published_text(row) for _, row in table.iterrows()],
+        regenerated=[regenerated_text(row) for _, row in table.iterrows()],
+    )[["result_id", "location", "published", "regenerated", "difference", "verdict", "by_construction"]]
+    not_public = (table[table["missing_inputs"].fillna("") != ""]
+                  .drop_duplicates("result_key")[["result_key", "missing_inputs"]])
+    return {
+        "n_rows": fmt_int(len(table)),
+        "n_keys": fmt_int(table["result_key"].nunique()),
+        "n_reproduced": fmt_int(count_of[REPRODUCED]),
+        "n_differs": fmt_int(count_of[DIFFERS]),
+        "n_not_reproducible": fmt_int(count_of[NOT_REPRODUCIBLE]),
+        "n_no_number": fmt_int(count_of[NO_NUMBER]),
+        "n_by_construction": fmt_int(int(counts["by_construction"].sum())),
+        "verdicts": TableView(counts, column_labels={"verdict": "Verdict", "rows": "Statements",
+                                                     "by_construction": "By construction"}),
+        "all": TableView(_as_text(shown), digits={"difference": 2}, column_labels={
+            "result_id": "Result", "location": "Where printed", "published": "Published",
+            "regenerated": "Regenerated", "difference": "Difference", "verdict": "Verdict",
+            "by_construction": "By construction"}),
+        "not_public": TableView(not_public, column_labels={"result_key": "Result",
+                                                           "missing_inputs": "Inputs not public"}),
+    }
+
+
+def _checks(evidence: Evidence) -> dict[str, object]:
+    """The summary of the checks, and per check (a, b, ... in report order) what it tested, what it
+    found and its details table."""
+    results = run_all_checks(evidence)
+    summary = checks_table(results)
+    values = {
+        "n_checks": fmt_int(len(results)),
+        "n_checks_inconsistent": fmt_int(int((summary["status"] == "inconsistent").sum())),
+        "n_items": fmt_int(int(summary[["n_consistent", "n_inconsistent", "n_cannot_check"]].to_numpy().sum())),
+        "n_items_inconsistent": fmt_int(int(summary["n_inconsistent"].sum())),
+        "checks": TableView(summary[["check_id", "title", "status", "n_consistent", "n_inconsistent",
+                                     "n_cannot_check"]], column_labels={
+            "check_id": "Check", "title": "What", "status": "Status", "n_consistent": "Consistent",
+            "n_inconsistent": "Inconsistent", "n_cannot_check": "Cannot check"}),
+    }
+    for letter, result in zip(ascii_lowercase, results):
+        details, labels = details_for_display(result)
+        values.update({f"{letter}_tested": result.tested, f"{letter}_found": result.finding,
+                       f"{letter}_details": TableView(details, column_labels=labels)})
+    return values
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the reproduction report shows, from ``evidence`` (default: all of ``data/``)."""
+    evidence = load() if evidence is None else evidence
+    return Page("reproduction", {"settings_sentence": describe(PAPER_SETTINGS),
+                                 **_results(reproduction_table(evidence)), **_checks(evidence)})

@@ -1,0 +1,122 @@
+"""The safety chapter (``chapters/06-safety.qmd``): Table 4 of the paper beside the studies' own
+reports, serious events and deaths, every disagreement found by code, and the excluded report
+shown as context."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.chapters.page import Page
+from analysis.data import Evidence, load
+from analysis.format import fmt_int, fmt_yes_no
+from analysis.provenance import tier_table
+from analysis.safety import (adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
+                             safety_summary, serious_events_table, side_by_side)
+from analysis.tables import TableView
+
+__all__ = ["TABLES", "page"]
+
+#: the tables of the data package this page reads.
+TABLES = ("adverse_events", "outcomes", "excluded_report_facts")
+
+
+def _flag(flags: pd.DataFrame, check: str, what: str) -> pd.Series:
+    """The one row of the disagreement table for a check and the count it compares."""
+    rows = flags[(flags["check"] == check) & (flags["what"] == what)]
+    if len(rows) != 1:
+        raise ValueError(f"expected one {check!r} comparison of {what!r}, but found {len(rows)}")
+    return rows.iloc[0]
+
+
+def _flagged(flags: pd.DataFrame, check: str) -> pd.Series:
+    return flags[(flags["check"] == check) & flags["flagged"]].iloc[0]
+
+
+def _time(row: pd.Series) -> str:
+    return f"{row['source_value']} at {row['what'].removeprefix('Deaths (').rstrip(')')}"
+
+
+def _disagreements(flags: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, object]:
+    zoster, abscess = _flag(flags, "none_vs_source", "Herpes zoster"), _flag(flags, "none_vs_source", "Skin abscesses")
+    deaths_6m, deaths_1y = (_flag(flags, "deaths_vs_source", "Deaths (6 months)"),
+                            _flag(flags, "deaths_vs_source", "Deaths (1 year)"))
+    thrombo = _flag(flags, "statement_vs_table", "Thromboembolic events")
+    deaths_said = _flag(flags, "statement_vs_table", "Deaths across all included publications")
+    any_event, stopped = _flagged(flags, "any_event_vs_source"), _flagged(flags, "discontinuation_vs_source")
+    # the control arm of the study whose any-event count disagrees, shown for comparison only
+    control = outcomes[(outcomes["study_id"] == any_event["study_id"]) & (outcomes["statistic"] == "events_total")
+                       & (outcomes["arm_id"] != any_event["arm_id"])]
+
+    def control_text(outcome: str) -> str:
+        row = control[control["outcome"] == outcome].iloc[0]
+        return f"{fmt_int(row['events'])} of {fmt_int(row['total'])}"
+
+    return {
+        "levoyer_zoster": fmt_int(zoster["source_value"]),
+        "levoyer_abscess": fmt_int(abscess["source_value"]),
+        "fan_table4": fmt_int(deaths_6m["paper_value"]),
+        "fan_6m_text": _time(deaths_6m),
+        "fan_1y_text": _time(deaths_1y),
+        "thrombo_abstract": fmt_int(thrombo["paper_value"]),
+        "thrombo_table": fmt_int(thrombo["source_value"]),
+        "deaths_said": fmt_int(deaths_said["paper_value"]),
+        "fan_any_bound": fmt_int(any_event["paper_value"]),
+        "fan_any_text": any_event["source_value"],
+        "fan_stop_text": stopped["source_value"],
+        "tac_any_text": control_text("any_adverse_event"),
+        "tac_stop_text": control_text("discontinuation"),
+    }
+
+
+def _context(excluded_report_facts: pd.DataFrame) -> dict[str, object]:
+    campar = excluded_report_safety(excluded_report_facts)
+    return {
+        "campar_n": fmt_int(campar["patients"].iloc[0]),
+        "campar_stopped": fmt_int(campar.loc[campar["fact"] == "Drug discontinued", "patients"].iloc[0]),
+        "campar_sae": fmt_int(campar.loc[campar["fact"].str.contains("diverticulitis"), "patients"].iloc[0]),
+        "campar": TableView(campar, column_labels={
+            "fact": "Fact", "patients": "Patients", "out_of": "Out of", "value": "Value", "unit": "Unit",
+            "pooled_by_paper": "Pooled", "source_id": "Source", "location": "Where"}),
+    }
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the safety chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
+    evidence = load(*TABLES) if evidence is None else evidence
+    labels = evidence.study_labels()
+    ae, outcomes = evidence.adverse_events, evidence.outcomes
+    flags = safety_disagreements(ae, outcomes, labels)
+    summary = safety_summary(ae, flags, labels)
+    serious = serious_events_table(ae, labels)
+    with_serious = serious[serious["serious_patients"].fillna(0) > 0]
+    view = flags[["study", "what", "paper_value", "paper_location", "source_value", "source_tier", "flagged",
+                  "explanation"]].assign(flagged=flags["flagged"].map(fmt_yes_no))
+    return Page("safety", {
+        "n_studies": fmt_int(summary.n_studies),
+        "n_flagged": fmt_int(summary.n_flagged),
+        "n_comparisons": fmt_int(summary.n_comparisons),
+        "n_studies_flagged": fmt_int(summary.n_studies_flagged),
+        "table4_deaths": fmt_int(summary.table4_deaths_total),
+        "n_studies_deaths": fmt_int(summary.n_studies_with_table4_deaths),
+        "n_serious_studies": fmt_int(len(with_serious)),
+        "serious_studies": " and ".join(with_serious["study"]),
+        "serious_patients": fmt_int(int(with_serious["serious_patients"].sum())),
+        **_disagreements(flags, outcomes),
+        **_context(evidence.excluded_report_facts),
+        "side_by_side": TableView(side_by_side(ae, outcomes, labels, flags), column_labels={
+            "study": "Study", "table4_events": "Table 4: events (patients)", "table4_deaths": "Table 4: deaths",
+            "other_sources": "Other sources (tier)", "flags": "Flags"}),
+        "events": TableView(adverse_events_table(ae, labels).drop(columns="reported_by"), column_labels={
+            "study": "Study", "event": "Event", "patients": "Patients", "deaths": "Deaths", "serious": "Serious",
+            "location": "Where", "tier": "Tier", "source_id": "Source"}),
+        "tiers": TableView(tier_table(sorted(set(ae["tier"]) | {"derived"})),
+                           column_labels={"tier": "Tier", "meaning": "Meaning"}),
+        "serious": TableView(serious, column_labels={
+            "study": "Study", "serious_patients": "Patients with serious events",
+            "serious_events_named": "Serious events named", "table4_deaths": "Deaths (Table 4)"}),
+        "deaths": TableView(deaths_table(ae, outcomes, labels), column_labels={
+            "study": "Study", "arm_id": "Arm", "time_point": "Time point", "deaths": "Deaths", "total": "Out of",
+            "tier": "Tier", "source_id": "Source", "location": "Where"}),
+        "flags": TableView(view, column_labels={
+            "study": "Study", "what": "Count", "paper_value": "Paper", "paper_location": "Where (paper)",
+            "source_value": "Other source", "source_tier": "Tier", "flagged": "Flagged", "explanation": "Finding"}),
+    })

@@ -1,0 +1,241 @@
+"""The skin chapter (``chapters/02-skin.qmd``): the CDASI activity results the paper prints beside
+what public inputs regenerate, a partial pool of the public arms, its subgroups and its
+sensitivity to the choices of the analysis.
+
+Studies are found by their role in the data, never by label: the arm whose change is computed
+from before/after means (and so depends on the assumed correlation r) is the one with an ``r``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.chapters.page import Page
+from analysis.data import Evidence, load
+from analysis.efficacy_views import (comparison_table, effects_table, grid_table, missing_table,
+                                     public_leave_one_out, published_text, regenerated_text, result_row)
+from analysis.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct
+from analysis.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
+from analysis.outcomes import outcome_spec
+from analysis.provenance import tier_table
+from analysis.public_subgroups import public_subgroups
+from analysis.published_subgroups import published_subgroup_test
+from analysis.regeneration import public_inputs_pool
+from analysis.reproduction import reproduction_table
+from analysis.sensitivity_grid import GRID_METHODS, POOL_SERIES, full_grid, r_sweep, sweep_series
+from analysis.settings import ESTIMATOR_SHORT_NAMES, PAPER_SETTINGS, describe
+from analysis.stats import Z95
+from analysis.study_effects import study_effects
+from analysis.tables import TableView
+from analysis.verdicts import DIFFERS, NOT_REPRODUCIBLE, REPRODUCED
+
+__all__ = ["OUTCOME", "TABLES", "page"]
+
+OUTCOME = "cdasi_activity"
+#: the tables of the data package this page reads.
+TABLES = ("outcomes", "published_results", "study_facts")
+
+
+def _axis_title() -> str:
+    spec = outcome_spec(OUTCOME)
+    return f"Change in {spec.label} ({spec.unit})"
+
+
+def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
+    rows = table[table["outcome"] == OUTCOME]
+    published = evidence.published_results.set_index("result_id")
+    overall = result_row(table, "cdasi.overall.results")
+    rux_s2 = result_row(table, "cdasi.drug.rux.results_s2")
+    follow_3 = result_row(table, "cdasi.follow_up.3.results")
+    reproduced = rows["verdict"] == REPRODUCED
+    return {
+        "settings_sentence": describe(PAPER_SETTINGS),
+        "n_cdasi_rows": fmt_int(len(rows)),
+        "n_not_reproducible": fmt_int((rows["verdict"] == NOT_REPRODUCIBLE).sum()),
+        "n_reproduced": fmt_int(reproduced.sum()),
+        "n_reproduced_by_construction": fmt_int((reproduced & rows["by_construction"]).sum()),
+        "n_differs": fmt_int((rows["verdict"] == DIFFERS).sum()),
+        "overall_text": published_text(overall),
+        "overall_i2": fmt_pct(published.at["cdasi.overall.results", "i2_pct"]),
+        "overall_q_p": fmt_p(published.at["cdasi.overall.results", "p_heterogeneity"]),
+        "rux": published_text(result_row(table, "cdasi.drug.rux.abstract")),
+        "rux_s2_text": published_text(rux_s2),
+        "rux_s2_diff": fmt_num(rux_s2["difference_ci_high"]),
+        "rux_high_misprint": fmt_num(rux_s2["published_ci_high"], 1),
+        "rux_high_printed": fmt_num(result_row(table, "cdasi.drug.rux.results_s3")["published_ci_high"], 1),
+        "tof": published_text(result_row(table, "cdasi.drug.tof.abstract")),
+        "bar": published_text(result_row(table, "cdasi.drug.bar.abstract")),
+        "alone": published_text(result_row(table, "cdasi.regimen.alone.results")),
+        "combination": published_text(result_row(table, "cdasi.regimen.combination.results")),
+        "follow_3_regenerated": regenerated_text(follow_3),
+        "follow_3_months": fmt_int(int(follow_3["subgroup_level"])),
+        "reproduction": TableView(comparison_table(table, OUTCOME)),
+    }
+
+
+def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
+    missing = effects[effects["tier"] == "missing"]
+    prepost = effects[effects["r"].notna()]
+    if len(prepost) != 1:
+        raise ValueError(f"expected one {OUTCOME} arm whose change needs an assumed r, but found {len(prepost)}")
+    arm = prepost.iloc[0]
+    outcomes = evidence.outcomes
+    reported = outcomes[(outcomes["arm_id"] == arm["arm_id"]) & (outcomes["outcome"] == OUTCOME)].iloc[0]
+    weeks = evidence.study_facts.set_index("fact_id").at[f"{arm['study_id']}.design", "value"]
+    return {
+        "n_arms": fmt_int(len(effects)),
+        "n_public": fmt_int(len(effects) - len(missing)),
+        "n_missing": fmt_int(len(missing)),
+        "missing_labels": " and ".join(missing["label"]),
+        "prepost_label": arm["label"],
+        "prepost_change": fmt_num(arm["yi"], 1),
+        "prepost_se": fmt_num(arm["se"]),
+        "prepost_ci": est_ci(arm["yi"], arm["ci_low"], arm["ci_high"]),
+        "prepost_before": fmt_num(reported["mean_before"], 0),
+        "prepost_sd_before": fmt_num(reported["sd_before"], 1),
+        "prepost_after": fmt_num(reported["mean_after"], 1),
+        "prepost_sd_after": fmt_num(reported["sd_after"], 1),
+        "prepost_n": fmt_int(reported["n"]),
+        "prepost_weeks": fmt_int(weeks),
+        "r_main": fmt_num(PAPER_SETTINGS.r, 1),
+        "z95": fmt_num(Z95, 6),
+        "effects": TableView(effects_table(effects)),
+        "tiers": TableView(tier_table()),
+        "missing": TableView(missing_table(effects)),
+    }
+
+
+def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
+    pool = public_inputs_pool(evidence, OUTCOME)
+    result = pool.result
+    text = est_ci(result.estimate, result.ci_low, result.ci_high)
+    pi = f"{fmt_num(result.pi_low)} to {fmt_num(result.pi_high)}"
+    missing_labels = " and ".join(effects.loc[effects["tier"] == "missing", "label"])
+    frame = forest_frame(effects, result, pooled_text="Pool of public inputs")
+    k = fmt_int(result.k)
+    loo = public_leave_one_out(pool.effects)
+    loo_low = fmt_num(min(r.estimate for r in loo.results))
+    loo_high = fmt_num(max(r.estimate for r in loo.results))
+    loo_frame = leave_one_out_frame(loo)
+    every_below = all(r.ci_high < 0 for r in loo.results)
+    return {
+        "pool_text": text, "pool_pi": pi, "pool_i2": fmt_pct(result.i2_pct), "pool_q_p": fmt_p(result.q_p),
+        "pool_k": k, "pi_df": fmt_int(result.pi_df),
+        "forest": ChartView(
+            forest_plot(frame, measure_label=_axis_title(), title=pool.title),
+            alt_text=(f"Forest plot, public inputs only. Pool of {k} arms: {text}; prediction interval {pi}. "
+                      f"Not available: {missing_labels}."),
+            data=frame),
+        "loo_low": loo_low, "loo_high": loo_high,
+        "loo_zero_sentence": ("Every leave-one-out interval stays below zero." if every_below
+                              else "At least one leave-one-out interval crosses zero."),
+        "leave_one_out": ChartView(
+            leave_one_out_plot(loo_frame, measure_label=_axis_title(), title="Public inputs only: leave one arm out"),
+            alt_text=(f"Leave-one-out of the public CDASI pool: estimates range from {loo_low} to {loo_high}; "
+                      f"all arms {text}."),
+            data=loo_frame),
+    }
+
+
+def _published_subgroups(evidence: Evidence, overall_text: str, printed: dict[str, str]) -> dict[str, object]:
+    drug, regimen = published_subgroup_test(evidence, "drug"), published_subgroup_test(evidence, "regimen")
+    values = {"n_drugs": fmt_int(len(drug.levels)), "n_regimens": fmt_int(len(regimen.levels))}
+    for name, test in (("drug", drug), ("regimen", regimen)):
+        values.update({f"{name}_q": fmt_num(test.q), f"{name}_df": fmt_int(test.df), f"{name}_p": fmt_p(test.p)})
+    tests = pd.DataFrame({
+        "factor": [drug.factor, regimen.factor],
+        "subgroups": [", ".join(drug.levels), ", ".join(regimen.levels)],
+        "Q": [values["drug_q"], values["regimen_q"]],
+        "df": [values["drug_df"], values["regimen_df"]],
+        "p": [values["drug_p"], values["regimen_p"]],
+        "valid comparison": ["yes" if test.legitimate else "conditional" for test in (drug, regimen)],
+        "why": [drug.caveat, regimen.caveat],
+    })
+    frame = published_summary_frame(evidence, (OUTCOME,))
+    values["subgroup_tests"] = TableView(tests)
+    values["published"] = ChartView(
+        summary_plot(frame, title="CDASI results as published in Ma et al. 2024"),
+        alt_text=(f"Published CDASI results, not regenerated: all studies {overall_text}; ruxolitinib {printed['rux']}; "
+                  f"tofacitinib {printed['tof']}; baricitinib {printed['bar']}; tofacitinib alone {printed['alone']}; "
+                  f"combination {printed['combination']}."),
+        data=frame)
+    return values
+
+
+def _public_subgroups(effects: pd.DataFrame) -> dict[str, object]:
+    by_drug = public_subgroups(effects, "drug")
+    by_follow_up = public_subgroups(effects, "follow-up")
+    first = by_follow_up.results[0]
+    values = {
+        "drug_public_q": fmt_num(by_drug.q_between),
+        "drug_public_df": fmt_int(by_drug.df_between),
+        "drug_public_p": fmt_p(by_drug.p_between),
+        "n_drug_groups": fmt_int(len(by_drug.groups)),
+        "follow_up_pooled": by_follow_up.groups[0],
+        "follow_up_pooled_text": est_ci(first.estimate, first.ci_low, first.ci_high),
+        "follow_up_empty": " and ".join(by_follow_up.empty_groups),
+    }
+    drug_frame, follow_frame = subgroup_frame(by_drug), subgroup_frame(by_follow_up)
+    values["public_by_drug"] = ChartView(
+        forest_plot(drug_frame, measure_label=_axis_title(), title="CDASI activity by drug: public inputs only"),
+        alt_text=(f"Forest plot by drug, public inputs only. Test for subgroup differences: "
+                  f"Q = {values['drug_public_q']}, df = {values['drug_public_df']}, p = {values['drug_public_p']}."),
+        data=drug_frame)
+    values["public_by_follow_up"] = ChartView(
+        forest_plot(follow_frame, measure_label=_axis_title(), title="CDASI activity by follow-up: public inputs only"),
+        alt_text=(f"Forest plot by follow-up, public inputs only: {values['follow_up_pooled']} pooled as "
+                  f"{values['follow_up_pooled_text']}; {values['follow_up_empty']}: not available."),
+        data=follow_frame)
+    return values
+
+
+def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
+    sweep = r_sweep(evidence, OUTCOME)
+    change = sweep[sweep["series"] == sweep_series(prepost_label)]
+    pooled = sweep[sweep["series"] == POOL_SERIES]
+    r_first, r_last = fmt_num(PAPER_SETTINGS.rs[0], 1), fmt_num(PAPER_SETTINGS.rs[-1], 1)
+    values = {
+        "r_first": r_first, "r_last": r_last,
+        "prepost_se_r0": fmt_num(change["se"].iloc[0]),
+        "prepost_se_r9": fmt_num(change["se"].iloc[-1]),
+        "pool_r0": est_ci(*pooled[["estimate", "ci_low", "ci_high"]].iloc[0]),
+        "pool_r9": est_ci(*pooled[["estimate", "ci_low", "ci_high"]].iloc[-1]),
+    }
+    values["r_sweep"] = ChartView(
+        line_chart_sweep(sweep, "r", "estimate", "ci_low", "ci_high", series="series",
+                         x_title="Assumed pre-post correlation r", y_title=_axis_title(),
+                         null_value=0, reference_x=PAPER_SETTINGS.r, title="Sensitivity to the assumed correlation r"),
+        alt_text=(f"Sweep of r from {r_first} to {r_last}: {prepost_label} standard error from "
+                  f"{values['prepost_se_r0']} to {values['prepost_se_r9']}; public pool from {values['pool_r0']} "
+                  f"to {values['pool_r9']}."),
+        data=sweep)
+    grid = full_grid(evidence)
+    main = grid[(grid["outcome"] == OUTCOME) & (grid["omitted"] == "") & (grid["r"] == PAPER_SETTINGS.r)]
+    knha = main[(main["method"] == PAPER_SETTINGS.method) & (main["ci_method"] == "knha")].iloc[0]
+    normal = main[main["ci_method"] == "normal"]
+    names = fmt_list(ESTIMATOR_SHORT_NAMES[m] for m in GRID_METHODS)
+    if (normal["tau2"] == 0).all() and np.allclose(normal["estimate"], normal["estimate"].iloc[0], rtol=0, atol=1e-12):
+        agreement = f"With no heterogeneity among the {fmt_int(knha['k'])} public arms, the {names} estimators all give the same pool"
+    else:
+        agreement = (f"The {names} estimators give pools from {fmt_num(normal['estimate'].min())} to "
+                     f"{fmt_num(normal['estimate'].max())} among the {fmt_int(knha['k'])} public arms")
+    values.update({
+        "estimator_agreement": agreement,
+        "knha_text": est_ci(knha["estimate"], knha["ci_low"], knha["ci_high"]),
+        "knha_df": fmt_int(knha["k"] - 1),
+        "grid": TableView(grid_table(grid, OUTCOME, PAPER_SETTINGS.r)),
+    })
+    return values
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the skin chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
+    evidence = load(*TABLES) if evidence is None else evidence
+    table = reproduction_table(evidence)
+    effects = study_effects(evidence, OUTCOME)
+    values = {**_reproduction(evidence, table), **_inputs(evidence, effects), **_public_pool(evidence, effects)}
+    values.update(_published_subgroups(evidence, values["overall_text"], values))
+    values.update(_public_subgroups(effects))
+    values.update(_sensitivity(evidence, values["prepost_label"]))
+    return Page("skin", values)
