@@ -1,12 +1,14 @@
 # The two commands of the README:
 #   make render   build _site/ (HTML book + versioned PDF); installs what it needs
 #   make test     run every test, browser tests included; installs what it needs
+#                 (with a quarto >= 1.9 on PATH, the Quarto parity tests too; skipped without one)
+#   make test-quarto  only the parity tests against the quarto on PATH (fails without one)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install render render-fresh test test-fast benchmark chromium clean
+.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +36,10 @@ chromium:
 test: $(STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-quarto: $(STAMP) chromium
+	@command -v quarto >/dev/null || { echo "make test-quarto: no quarto on PATH (Quarto >= 1.9; see the README, 'Rendering with real Quarto')."; exit 1; }
+	$(PY) -m pytest -m quarto tests/quarto $(PYTEST_ARGS)
+
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not render and not browser" $(PYTEST_ARGS)
 
@@ -41,4 +47,4 @@ benchmark: $(STAMP)
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf _site _site.tmp-* .bookcache test-artifacts
+	rm -rf _site _site.tmp-* .bookcache test-artifacts _freeze .quarto _metadata.yml

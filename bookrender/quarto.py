@@ -1,16 +1,36 @@
-"""Delegation to real Quarto (>= 1.9) when it is installed, and the hooks `_quarto.yml`
-runs so that Quarto's `_site/` has the same layout as bookrender's:
-- post-render: the PDF gets its version in its file name, and the chart JavaScript
-  (served locally, never from a CDN) is copied into `site_libs/`.
+"""Real Quarto (>= 1.9) as an engine for this book: delegation from `bookrender render`, and
+the project scripts `_quarto.yml` runs around `quarto render` (`bookrender/quarto_hook.py`).
+
+Quarto runs a `.py` project script with the Python it uses for the book (`QUARTO_PYTHON`, else
+`python3` on PATH: quarto-cli `src/core/run/python.ts`), so the hooks run in the book's
+environment, never in whatever `python` comes first on PATH.
+
+pre-render
+  - writes `_metadata.yml` (not committed): the edition (`bookrender.edition`: version, build
+    date, citation), which Quarto merges into the front page's metadata and the PDF's title page
+    (`_includes/typst-show.typ`);
+  - keeps Quarto's freeze in step with the dependency record: `execute.freeze: auto` re-executes
+    a document only when its `.qmd` changes, so the step removes the frozen results of every
+    document whose recorded inputs (data tables, analysis modules, the build date) changed since
+    Quarto froze it. The record is bookrender's execution cache (`.bookcache/exec/`), brought up
+    to date first, which executes (with bookrender's kernel) only the documents whose inputs
+    changed.
+post-render
+  - versions the PDF's name and the links to it (`<output-file>-v<version>.pdf`);
+  - removes the require.js/jQuery `<script>`s Quarto adds from a CDN to every page with a
+    `text/html` cell output (quarto-cli `src/core/jupyter/widgets.ts` treats any such output as a
+    JavaScript widget; the book's charts need neither), so no page requests anything off-site;
+  - serves the chart JavaScript from `site_libs/` and writes the site marker (`bookrender.guard`);
+  - records the inputs of the documents Quarto has now frozen.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 from bookrender.errors import RenderError
@@ -18,6 +38,19 @@ from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
 
 MIN_VERSION = (1, 9)
 ASSETS = Path(__file__).resolve().parent / "assets"
+HOOK = "bookrender/quarto_hook.py"
+METADATA_FILE = "_metadata.yml"
+FREEZE_DIRS = ("_freeze", ".quarto/_freeze")
+RECORD = "quarto-freeze.json"  # in bookrender's cache folder: the inputs of each frozen document
+PENDING = "quarto-freeze.pending.json"  # the same, for the render under way
+
+# What quarto-cli adds to a page's <head> when a cell output has text/html (widgets.ts).
+WIDGET_INCLUDES = (
+    re.compile(r'<script src="https://cdn\.jsdelivr\.net/npm/(?:requirejs|jquery)@[^"]*"[^>]*></script>\n?'),
+    re.compile(r"""<script type="application/javascript">define\('jquery', \[\],function\(\) """
+               r"""\{return window\.jQuery;\}\)</script>\n?"""),
+)
+OFF_SITE = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
 
 
 def find_quarto() -> str | None:
@@ -36,47 +69,150 @@ def find_quarto() -> str | None:
 
 
 def render_with_quarto(exe: str, root: Path, output_dir: str | None) -> None:
-    from bookrender.build import source_date_epoch
+    """`quarto render` of the book at `root`, with this interpreter as the book's Python unless
+    QUARTO_PYTHON says otherwise."""
     from bookrender.project import load_project
 
     project = load_project(root)
     check_output_dir(project.root, project.root / (output_dir or project.output_dir), project.identity)
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch(root)))
+    env = dict(os.environ)
+    env.setdefault("QUARTO_PYTHON", sys.executable)
     cmd = [exe, "render"] + (["--output-dir", output_dir] if output_dir else [])
     proc = subprocess.run(cmd, cwd=root, env=env, check=False)
     if proc.returncode != 0:
         raise RenderError(f"`quarto render` failed (exit {proc.returncode}); see its messages above.")
 
 
+# ----------------------------------------------------------------------------- pre-render
+
+
+def edition_metadata(root: Path) -> str:
+    """`_metadata.yml`: the edition, for the front page's metadata and the PDF's title page."""
+    import yaml
+
+    from bookrender.edition import edition
+
+    book = edition(root)
+    # prefixed: `citation` and `date` mean something else to Quarto
+    meta = {"edition-version": book.version, "edition-date": book.build_date, "edition-citation": book.citation,
+            "edition-pdf": book.pdf_name}
+    header = "# Written by the pre-render step (bookrender/quarto.py) from bookrender.edition; not committed.\n"
+    return header + yaml.safe_dump(meta, sort_keys=True, allow_unicode=True)
+
+
+def freeze_folder(root: Path, source: str, base: str) -> Path:
+    """Where Quarto freezes the results of `source` (e.g. chapters/02-skin.qmd -> _freeze/chapters/02-skin)."""
+    return root / base / Path(source).with_suffix("")
+
+
+def _fingerprint(root: Path, source: str, executed) -> dict:
+    from bookrender.cache import sha256_file
+
+    files = sorted({source, *executed.deps})
+    return {"files": {rel: sha256_file(root / rel) for rel in files}, "env": dict(executed.env)}
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def sync_freeze(root: Path, log=print) -> list[str]:
+    """Remove Quarto's frozen results of every document whose inputs changed since they were frozen;
+    return those documents. Brings bookrender's dependency record up to date first."""
+    from bookrender.build import BuildReport, execute_all
+    from bookrender.cache import CACHE_DIR
+    from bookrender.edition import build_epoch
+    from bookrender.lock import build_lock
+    from bookrender.project import load_project
+    from bookrender.qmd import parse_qmd
+
+    project = load_project(root)
+    docs = {str(c.source): parse_qmd(project.root, c.source) for c in project.chapters}
+    cache_dir = project.root / CACHE_DIR
+    report = BuildReport(project.root, project.root)
+    with build_lock(cache_dir):
+        executed = execute_all(project, docs, build_epoch(project.root), True, os.cpu_count() or 1, report,
+                               lambda msg: log(f"bookrender (dependency record): {msg}"))
+    record = _read_json(cache_dir / RECORD)
+    current = {rel: _fingerprint(project.root, rel, executed[rel]) for rel in docs}
+    stale = [rel for rel in docs if record.get(rel) != current[rel]]
+    for rel in stale:
+        for base in FREEZE_DIRS:
+            shutil.rmtree(freeze_folder(project.root, rel, base), ignore_errors=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / PENDING).write_text(json.dumps(current, sort_keys=True, indent=1), encoding="utf-8")
+    return stale
+
+
+def pre_render(root: Path, log=print) -> None:
+    """Called by Quarto before a render (see `_quarto.yml`)."""
+    (root / METADATA_FILE).write_text(edition_metadata(root), encoding="utf-8")
+    stale = sync_freeze(root, log)
+    if stale:
+        log(f"bookrender: inputs changed, Quarto re-executes: {', '.join(stale)}")
+
+
+# ----------------------------------------------------------------------------- post-render
+
+
+def strip_widget_includes(html: str) -> str:
+    for pattern in WIDGET_INCLUDES:
+        html = pattern.sub("", html)
+    return html
+
+
 def post_render(root: Path, output_dir: Path) -> None:
     """Called by Quarto after a render (see `_quarto.yml`)."""
-    import yaml
     import vl_convert
 
-    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
-    base = config["book"]["output-file"]
-    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    plain, versioned = output_dir / f"{base}.pdf", output_dir / f"{base}-v{version}.pdf"
+    from bookrender.cache import CACHE_DIR
+    from bookrender.project import load_project
+
+    project = load_project(root)
+    base = project.output_file
+    plain, versioned = output_dir / f"{base}.pdf", output_dir / project.pdf_name
     if plain.exists():
         plain.replace(versioned)
-        for page in output_dir.rglob("*.html"):
-            text = page.read_text(encoding="utf-8")
-            if f"{base}.pdf" in text:
-                page.write_text(text.replace(f"{base}.pdf", versioned.name), encoding="utf-8")
+    off_site: list[str] = []
+    for page in sorted(output_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        new = strip_widget_includes(text).replace(f"{base}.pdf", versioned.name)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+        off_site += [f"{page.relative_to(output_dir)}: {m.group(0)}" for m in OFF_SITE.finditer(new)]
+    if off_site:
+        raise RenderError("pages load from outside the site (charts and scripts must be served from "
+                          "site_libs/):\n  " + "\n  ".join(off_site))
     libs = output_dir / "site_libs"
     (libs / "vega").mkdir(parents=True, exist_ok=True)
     (libs / "vega" / "vega-bundle.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
     (libs / "bookrender").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "charts.js", libs / "bookrender" / "charts.js")
-    from bookrender.project import load_project
+    (output_dir / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
+    pending = root / CACHE_DIR / PENDING
+    if pending.exists():
+        pending.replace(root / CACHE_DIR / RECORD)
 
-    (output_dir / SITE_MARKER).write_text(site_marker(load_project(root).identity), encoding="utf-8")
+
+def main(argv: list[str]) -> int:
+    root = Path.cwd()
+    try:
+        if argv == ["pre"]:
+            pre_render(root, log=lambda msg: print(msg, file=sys.stderr))
+        elif argv == ["post"]:
+            out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site")
+            post_render(root, (root / out).resolve())
+        else:
+            print("usage: quarto_hook.py pre|post (run by Quarto, see _quarto.yml)", file=sys.stderr)
+            return 2
+    except RenderError as exc:
+        print(f"bookrender: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
-if __name__ == "__main__":  # python -m bookrender.quarto post
-    if sys.argv[1:] == ["post"]:
-        project_root = Path.cwd()
-        out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", "_site")
-        post_render(project_root, (project_root / out).resolve())
-    else:
-        sys.exit("usage: python -m bookrender.quarto post")
+if __name__ == "__main__":  # python -m bookrender.quarto pre|post
+    sys.exit(main(sys.argv[1:]))
