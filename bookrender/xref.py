@@ -29,6 +29,16 @@ class Target:
     chapter_level: bool = False
 
     @property
+    def titled_text(self) -> str:
+        """How Quarto's HTML names a chapter from an unnumbered page (the front page): "7 Limitations",
+        "Appendix A — Reproduction report"."""
+        if self.kind == "sec" and self.chapter_level and self.number:
+            if self.number.isalpha():
+                return f"Appendix {self.number} — {self.title}"
+            return f"{self.number}\u00a0{self.title}"
+        return self.text
+
+    @property
     def text(self) -> str:
         if self.kind == "sec" and self.chapter_level and self.number:
             word = "Appendix" if self.number.isalpha() else "Chapter"
@@ -50,6 +60,7 @@ class LabelIndex:
     def __init__(self, project: BookProject, documents: dict[str, Document]):
         self.targets: dict[str, Target] = {}
         self.section_numbers: dict[str, dict[int, str | None]] = {}
+        self.unnumbered_pages = {c.html_path.as_posix() for c in project.chapters if c.number is None}
         for chapter in project.chapters:
             doc = documents[str(chapter.source)]
             page = chapter.html_path.as_posix()
@@ -107,7 +118,10 @@ class LabelIndex:
             href = f"#{label}"
         else:
             href = posixpath.relpath(target.page, posixpath.dirname(from_page) or ".") + f"#{label}"
-        return f"[{target.text}]({href})"
+        # Quarto's wording: in HTML, an unnumbered page names a chapter with its title; elsewhere,
+        # and in the PDF, "Chapter 7", "Appendix A".
+        text = target.titled_text if from_page in self.unnumbered_pages else target.text
+        return f"[{text}]({href})"
 
 
 def resolve_references(text: str, index: LabelIndex, path: str, first_line: int, from_page: str | None) -> str:

@@ -54,3 +54,21 @@ def test_post_render_versions_the_pdf_and_serves_charts_locally(tmp_path):
     assert 'href="../mini-book-v2.3.4.pdf"' in (site / "chapters" / "one.html").read_text(encoding="utf-8")
     assert "window.vegaEmbed" in (site / "site_libs" / "vega" / "vega-bundle.js").read_text(encoding="utf-8")
     assert (site / "site_libs" / "bookrender" / "charts.js").exists()
+
+
+def test_the_front_page_names_chapters_as_quarto_does(tmp_path):
+    """Quarto's HTML names a chapter by number and title from the unnumbered front page
+    ("1 One", "Appendix A — Extra"), and "Chapter 1", "Appendix A" from numbered chapters and in the PDF."""
+    from bookrender.project import load_project
+    from bookrender.qmd import parse_qmd
+    from bookrender.xref import LabelIndex, resolve_references
+
+    root = copy_minibook(tmp_path / "mini")
+    project = load_project(root)
+    docs = {str(c.source): parse_qmd(root, c.source) for c in project.chapters}
+    index = LabelIndex(project, docs)
+    one, extra = index.targets["sec-one"].title, index.targets["sec-extra"].title
+    assert resolve_references("@sec-one, @sec-extra", index, "index.qmd", 1, "index.html") == \
+        f"[1\u00a0{one}](chapters/one.html#sec-one), [Appendix A — {extra}](chapters/extra.html#sec-extra)"
+    assert resolve_references("@sec-extra", index, "x.qmd", 1, "chapters/one.html") == "[Appendix A](extra.html#sec-extra)"
+    assert resolve_references("@sec-one", index, "index.qmd", 1, None) == "[Chapter 1](#sec-one)"
