@@ -8,7 +8,8 @@ from analysis.data.problems import RULES
 from bookrender.build import build
 from bookrender.errors import CellError
 from bookrender.project import load_project
-from tests.faults.breakage import CORRUPTIONS, documents_reading, edited, first_difference, site_manifest
+from tests.faults.breakage import (CORRUPTIONS, Corruption, _set_cell, documents_reading, edited, first_difference,
+                                   site_manifest)
 
 pytestmark = pytest.mark.render
 
@@ -17,13 +18,26 @@ def quiet(msg):
     return None
 
 
+def _byte_order_mark(text: str) -> tuple[str, int, None]:
+    return "\ufeff" + text, 1, None  # written as UTF-8: the file starts with EF BB BF, as Excel saves it
+
+
+#: malformed input the loader used to accept or crash on (tests/data/test_malformed_input.py has
+#: every case; these two go through a whole render: a cell-level and a file-level fault).
+MALFORMED = (
+    Corruption("a NaN standard deviation", "data/outcomes.csv", "non-finite-number",
+               _set_cell("sd_before", lambda old, row: "NaN" if old.strip() else None)),
+    Corruption("a file saved with a byte-order mark", "data/arms.csv", "byte-order-mark", _byte_order_mark),
+)
+
+
 def assert_site_untouched(root, before):
     after = site_manifest(root / "_site")
     assert after == before, f"the failed render changed _site/: {first_difference(before, after)}"
     assert not list(root.glob("_site.tmp-*")), "the failed render left its staging folder behind"
 
 
-@pytest.mark.parametrize("corruption", CORRUPTIONS, ids=[c.name for c in CORRUPTIONS])
+@pytest.mark.parametrize("corruption", CORRUPTIONS + MALFORMED, ids=[c.name for c in CORRUPTIONS + MALFORMED])
 def test_corrupt_data_stops_the_render_with_the_validation_message(faults_book, fixed_epoch, corruption):
     root = faults_book
     assert documents_reading(root, corruption.file), (
