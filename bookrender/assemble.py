@@ -8,6 +8,7 @@ its numbered caption above.
 from __future__ import annotations
 
 import base64
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,18 @@ def _image_name(doc: Document, cell: Cell, index: int, ext: str) -> str:
     return f"figures/{stem}-{label}-{index}.{ext}"
 
 
+def _static_fallback(data: dict, doc: Document, cell: Cell, index: int, alt: str, result: Assembled) -> str:
+    """With JavaScript off, a chart shows its static SVG (the one the PDF prints) instead of a gap."""
+    svg = data.get("image/svg+xml")
+    if not svg:
+        return ""
+    svg = "".join(svg) if isinstance(svg, list) else svg
+    name = _image_name(doc, cell, index, "svg")
+    result.files[name] = svg.encode("utf-8")
+    return (f'\n<noscript><img class="chart-fallback" src="{html.escape(name, quote=True)}" '
+            f'alt="{html.escape(alt, quote=True)}"></noscript>')
+
+
 def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int, alt: str,
                    result: Assembled, show_warnings: bool) -> str:
     kind = output.get("output_type")
@@ -71,6 +84,7 @@ def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int
     if mime == "text/html":
         if "vega-chart" in value:
             result.has_charts = True
+            value += _static_fallback(data, doc, cell, index, alt, result)
         return _fence(value, "{=html}")
     if mime == "text/markdown":
         return value

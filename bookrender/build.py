@@ -30,7 +30,8 @@ from bookrender.pandoc import to_html, to_typst
 from bookrender.pdf import compile_pdf
 from bookrender.project import BookProject, load_project
 from bookrender.qmd import Document, parse_qmd
-from bookrender.site import BookInfo, PageInfo, copy_assets, render_page, search_entries, write_search_index
+from bookrender.site import (BookInfo, PageInfo, citation_order, copy_assets, finish_site, render_page, search_entries,
+                             site_links, with_book_citations, write_search_index)
 from bookrender.swap import replace_directory
 from bookrender.xref import LabelIndex
 
@@ -103,13 +104,17 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
                index: LabelIndex, epoch: int, staging: Path, use_cache: bool = True) -> Path:
     date = datetime.fromtimestamp(epoch, tz=timezone.utc)
     book = BookInfo(project.title, project.version, date.strftime("%Y-%m-%d"), project.pdf_name,
-                    citation_text(project, date))
+                    citation_text(project, date), site_links(project))
     pages = [PageInfo(c.html_path.as_posix(), page_title(docs[str(c.source)]), c.number) for c in project.chapters]
     entries: list[dict] = []
     any_charts = False
     typst_parts: list[str] = []
     typst_dir = staging / ".typst"
     typst_dir.mkdir(parents=True)
+    # The PDF's citation numbers (order of first citation in the whole book), used by every page.
+    cite_order = citation_order([assemble(docs[str(c.source)], executed[str(c.source)], "typst", index,
+                                          project.execute, None).markdown for c in project.chapters])
+    sources: set[str] = set()
     for i, chapter in enumerate(project.chapters):
         rel = str(chapter.source)
         doc = docs[rel]
@@ -119,10 +124,12 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
             target = staging / Path(page.path).parent / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(payload)
-        fragment = to_html(html_md.markdown, what=f"the HTML page of {rel}", title=page.title,
+        fragment = to_html(with_book_citations(html_md.markdown, cite_order), what=f"the HTML page of {rel}", title=page.title,
                            bibliography=project.bibliography, csl=project.csl, toc_depth=project.toc_depth)
         any_charts = any_charts or html_md.has_charts
-        html = render_page(book, pages, i, page.title, fragment.toc, fragment.body, html_md.has_charts)
+        html = render_page(book, pages, i, page.title, fragment.toc, fragment.body, html_md.has_charts,
+                           source=rel, deps=executed[rel].deps)
+        sources.update([rel, *executed[rel].deps])
         out = staging / page.path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
@@ -135,6 +142,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
     write_search_index(staging, entries)
     (staging / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
     copy_assets(staging, _vega_bundle(project.root, use_cache) if any_charts else "")
+    finish_site(staging, project.root, sources)  # the source copy and the Pagefind index
     if project.bibliography:
         typst_parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
     metadata = {"title": project.title, "author": list(project.authors), "citation": book.citation}

@@ -23,10 +23,12 @@ NOT_SOURCES = (".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__",
 # Keys understood by this renderer, per section. Values of nested mappings under
 # `format.html` / `format.typst` are checked separately.
 SUPPORTED = {
-    "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections"},
+    "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections",
+         "license", "copyright"},
     "project": {"type", "output-dir", "execute-dir", "pre-render", "post-render", "resources"},
     "book": {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "search",
-             "downloads", "repo-url", "site-url", "description"},
+             "downloads", "repo-url", "repo-branch", "repo-subdir", "repo-actions", "site-url", "description",
+             "page-footer"},
     "execute": {"echo", "warning", "output", "include", "freeze"},
     "format.html": {"toc", "toc-depth", "number-sections", "css", "include-in-header", "link-citations",
                     "theme", "embed-resources"},
@@ -68,6 +70,16 @@ class BookProject:
     name: str = ""
     toc_depth: int = 3
     description: str = ""
+    # The site's links (Quarto's book.repo-url, repo-branch, repo-subdir, repo-actions, site-url,
+    # page-footer, and the top-level license and copyright), as plain text.
+    repo_url: str = ""
+    repo_branch: str = "main"
+    repo_subdir: str = ""
+    repo_actions: tuple[str, ...] = ()
+    site_url: str = ""
+    license: str = ""
+    copyright: str = ""
+    page_footer: str = ""
 
     @property
     def identity(self) -> str:
@@ -131,6 +143,41 @@ def _book_file(root: Path, rel: str, setting: str, config: Path) -> Path:
         raise SourceError(str(config), None, f"{setting} lists '{rel}': chapters are .qmd files given relative to "
                           f"the project folder.")
     return inside_project(root, rel, setting)
+
+
+def _text(value, setting: str, path: Path) -> str:
+    """A setting given as text (or absent)."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)):
+        raise SourceError(str(path), None, f"{setting}: expected text, got {value!r}.")
+    return str(value).strip()
+
+
+REPO_ACTIONS = ("edit", "source", "issue")
+
+
+def _repo_actions(value, path: Path) -> tuple[str, ...]:
+    """Quarto's `book.repo-actions`: a list of edit, source, issue (or one of them, or none)."""
+    if value is None or value is False:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or any(item not in REPO_ACTIONS for item in items):
+        raise SourceError(str(path), None, f"book.repo-actions: expected a list of {', '.join(REPO_ACTIONS)}; "
+                          f"got {value!r}.")
+    return tuple(items)
+
+
+def _footer_text(value, path: Path) -> str:
+    """Quarto's `book.page-footer`: text, or left/center/right texts (joined with ' · ')."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"left", "center", "right"}
+        if unknown:
+            raise SourceError(str(path), None, f"book.page-footer: unknown part(s) {sorted(unknown)} "
+                              f"(use left, center, right).")
+        return " · ".join(_text(value[k], f"book.page-footer.{k}", path) for k in ("left", "center", "right")
+                          if value.get(k))
+    return _text(value, "book.page-footer", path)
 
 
 def load_project(root: Path) -> BookProject:
@@ -204,6 +251,14 @@ def load_project(root: Path) -> BookProject:
         name=name,
         toc_depth=int(html_opts.get("toc-depth", 3)),
         description=str(book.get("description", "")),
+        repo_url=_text(book.get("repo-url"), "book.repo-url", path),
+        repo_branch=_text(book.get("repo-branch"), "book.repo-branch", path) or "main",
+        repo_subdir=_text(book.get("repo-subdir"), "book.repo-subdir", path),
+        repo_actions=_repo_actions(book.get("repo-actions"), path),
+        site_url=_text(book.get("site-url"), "book.site-url", path),
+        license=_text(config.get("license"), "license", path),
+        copyright=_text(config.get("copyright"), "copyright", path),
+        page_footer=_footer_text(book.get("page-footer"), path),
     )
 
 

@@ -1,18 +1,30 @@
-"""Write the HTML book: pages in a shared layout, local assets, and the search index."""
+"""Write the HTML book: pages in a shared layout, local assets, the search index (Pagefind), the
+book-wide citation numbering of the PDF, and the links from every page, figure and table to the
+code and data behind it."""
 from __future__ import annotations
 
+import html
 import json
 import posixpath
-from dataclasses import dataclass
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import jinja2
 
 from bookrender import __version__
+from bookrender.errors import RenderError, ToolMissingError
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
+ASSET_FILES = ("book.css", "site.js", "search.js", "charts.js")
+SOURCE_DIR = "source"  # the site's copy of the files each page was made from
+CITATION_ORDER_CLASS = "book-citation-order"
 
 
 @dataclass(frozen=True)
@@ -23,12 +35,47 @@ class PageInfo:
 
 
 @dataclass(frozen=True)
+class SiteLinks:
+    """Quarto's site options (book.repo-url, repo-actions, site-url, license, page-footer, ...)."""
+
+    repo_url: str = ""
+    repo_branch: str = "main"
+    repo_subdir: str = ""
+    repo_actions: tuple[str, ...] = ()
+    site_url: str = ""
+    description: str = ""
+    license: str = ""
+    copyright: str = ""
+    page_footer: str = ""
+
+    def repo_file(self, path: str) -> str:
+        """The repository's web page of a project file, or '' without a repository."""
+        if not self.repo_url:
+            return ""
+        subdir = self.repo_subdir.strip("/")
+        full = f"{subdir}/{path}" if subdir else path
+        return f"{self.repo_url.rstrip('/')}/blob/{quote(self.repo_branch)}/{quote(full)}"
+
+    def issue_url(self, title: str) -> str:
+        if not self.repo_url:
+            return ""
+        return f"{self.repo_url.rstrip('/')}/issues/new?" + urlencode({"title": title})
+
+
+@dataclass(frozen=True)
 class BookInfo:
     title: str
     version: str
     build_date: str
     pdf_name: str
     citation: str
+    links: SiteLinks = field(default_factory=SiteLinks)
+
+
+def site_links(project) -> SiteLinks:
+    """The site options of a `BookProject` (missing ones are empty)."""
+    return SiteLinks(**{name: getattr(project, name) for name in SiteLinks.__dataclass_fields__
+                        if hasattr(project, name)})
 
 
 def _environment() -> jinja2.Environment:
@@ -40,8 +87,135 @@ def relative(target: str, from_page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
+# --- references: one list per page, numbered as in the PDF -------------------------------------
+
+def citation_order(markdowns: list[str]) -> list[str]:
+    """The citation keys in the order of their first citation in the combined book (the PDF's order).
+
+    Pandoc reads the markdown (so only real citations count: not e-mail addresses, not code)."""
+    from bookrender.pandoc import READER, pandoc_path
+
+    proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "json"], input="\n\n".join(markdowns).encode("utf-8"),
+                          capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise RenderError("pandoc could not read the book to number its citations:\n"
+                          + proc.stderr.decode("utf-8", "replace"))
+    order: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Cite":
+                for citation in node["c"][0]:
+                    if citation["citationId"] not in order:
+                        order.append(citation["citationId"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(proc.stdout))
+    return order
+
+
+def with_book_citations(markdown: str, order: list[str]) -> str:
+    """A page's markdown that cites the book's keys first, in book order (so that citeproc numbers
+    every citation as the PDF does), with a "References" section at its end when it cites anything.
+    `page_references` removes the leading citations and the entries the page does not cite."""
+    if not order or not re.search(r"@[\w]", markdown):
+        return markdown
+    lead = " ".join(f"[@{key}]" for key in order)
+    return (f"::: {{.{CITATION_ORDER_CLASS}}}\n{lead}\n:::\n\n{markdown.rstrip()}\n\n"
+            f"## References {{#references .unnumbered}}\n\n::: {{#refs}}\n:::\n")
+
+
+_ORDER_DIV = re.compile(rf'<div class="{CITATION_ORDER_CLASS}">.*?</div>\n?', re.S)
+_CITES = re.compile(r'data-cites="([^"]*)"')
+_ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\n.*?\n</div>\n', re.S)
+_REFERENCES_SECTION = re.compile(r'<section id="references"[^>]*>.*?</section>\n?', re.S)
+
+
+def page_references(body: str) -> str:
+    """Drop the leading book-order citations and keep the reference entries the page cites."""
+    if CITATION_ORDER_CLASS not in body:
+        return body
+    body = _ORDER_DIV.sub("", body, count=1)
+    cited = {key for group in _CITES.findall(body) for key in group.split()}
+    if not cited:
+        return _REFERENCES_SECTION.sub("", body)
+    return _ENTRY.sub(lambda m: m.group(0) if html.unescape(m.group(1)) in cited else "", body)
+
+
+# --- provenance: the code and data behind each page, figure and table --------------------------
+
+def _is_data(path: str) -> bool:
+    return path.startswith("data/")
+
+
+def _is_code(path: str) -> bool:
+    return path.endswith(".py") and not path.endswith("__init__.py")
+
+
+def provenance(book: BookInfo, source: str, deps: tuple[str, ...], offset: str) -> dict:
+    """Links to the page's source, and to the data and code it read, in the repository or else in
+    the site's own copy (`source/`)."""
+    def link(path: str) -> dict:
+        return {"path": path, "href": book.links.repo_file(path) or f"{offset}{SOURCE_DIR}/{path}"}
+
+    return {"source": link(source), "data": [link(p) for p in deps if _is_data(p)],
+            "code": [link(p) for p in deps if _is_code(p)]}
+
+
+_CAPTION = re.compile(r'(<div id="(?P<label>(?:fig|tbl)-[^"]+)" class="book-(?:figure|table)">\n'
+                      r'(?:(?!<div id=").)*?<div class="(?:fig|tbl)-caption">\n.*?\n</div>\n)', re.S)
+
+
+def _provenance_html(prov: dict, label: str) -> str:
+    def links(items: list[dict]) -> str:
+        return ", ".join(f'<a href="{html.escape(i["href"])}"><code>{html.escape(i["path"])}</code></a>' for i in items)
+
+    parts = [f'<li>Made by the cell <code>{html.escape(label)}</code> of {links([prov["source"]])}</li>']
+    if prov["data"]:
+        parts.append(f"<li>Data read by this page: {links(prov['data'])}</li>")
+    if prov["code"]:
+        parts.append(f"<li>Code run by this page: {links(prov['code'])}</li>")
+    return ('<details class="provenance" data-pagefind-ignore><summary>Code and data</summary>\n<ul>'
+            + "".join(parts) + "</ul>\n</details>\n")
+
+
+def add_figure_provenance(body: str, prov: dict) -> str:
+    """After each figure's or table's caption: the cell that made it and the code and data it read."""
+    return _CAPTION.sub(lambda m: m.group(1) + _provenance_html(prov, m.group("label")), body)
+
+
+# --- headings ------------------------------------------------------------------------------------
+
+_SECTION_HEADING = re.compile(r'(<section id="(?P<id>[^"]+)" class="[^"]*level[2-6][^"]*"[^>]*>\n<h[2-6][^>]*>)'
+                              r'(?P<text>.*?)(</h[2-6]>)', re.S)
+
+
+def add_heading_anchors(body: str) -> str:
+    """A "#" link to itself at the end of every section heading (shown on hover and focus)."""
+    def anchor(m: re.Match) -> str:
+        ident = html.escape(m.group("id"))
+        return (f'{m.group(1)}{m.group("text")}<a class="anchor-link" href="#{ident}" '
+                f'aria-label="Link to this section" data-pagefind-ignore>#</a>{m.group(4)}')
+    return _SECTION_HEADING.sub(anchor, body)
+
+
+def _description(body: str, fallback: str) -> str:
+    """The page's first paragraph as plain text (for the description and sharing meta tags)."""
+    text = ""
+    for m in re.finditer(r"<p>(.*?)</p>", body, re.S):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split())
+        if len(text) > 40:
+            break
+    text = text or fallback
+    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
+
+
 def render_page(book: BookInfo, pages: list[PageInfo], index: int, title_text: str, toc: str, body: str,
-                has_charts: bool) -> str:
+                has_charts: bool, *, source: str = "", deps: tuple[str, ...] = ()) -> str:
     page = pages[index]
     depth = page.path.count("/")
     offset = "../" * depth
@@ -49,11 +223,29 @@ def render_page(book: BookInfo, pages: list[PageInfo], index: int, title_text: s
            for i, p in enumerate(pages)]
     prev = nav[index - 1] if index > 0 else None
     nxt = nav[index + 1] if index + 1 < len(nav) else None
+    body = page_references(body)
+    prov = provenance(book, source, deps, offset) if source else None
+    if prov:
+        body = add_figure_provenance(body, prov)
+    body = add_heading_anchors(body)
+    links = book.links
+    canonical = f"{links.site_url.rstrip('/')}/{page.path}" if links.site_url else ""
+    actions = {"source": "", "issue": ""}
+    if source and links.repo_url:
+        if "source" in links.repo_actions or "edit" in links.repo_actions:
+            actions["source"] = links.repo_file(source)
+        if "issue" in links.repo_actions:
+            actions["issue"] = links.issue_url(f"{title_text} ({page.path})")
     return _environment().get_template("page.html.j2").render(
-        book=book, pages=nav, page={"title_text": title_text, "toc": toc, "body": body, "has_charts": has_charts},
+        book=book, links=links, pages=nav,
+        page={"title_text": title_text, "toc": toc, "body": body, "has_charts": has_charts,
+              "description": _description(body, links.description or book.title), "canonical": canonical,
+              "provenance": prov, "actions": actions},
         prev=prev, next=nxt, offset=offset, is_index=index == 0, renderer_version=__version__,
     )
 
+
+# --- search --------------------------------------------------------------------------------------
 
 class _SectionText(HTMLParser):
     """Collects the visible text of a page, split at headings that carry an id."""
@@ -62,12 +254,17 @@ class _SectionText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.sections: list[dict] = [{"id": "", "heading": "", "text": []}]
         self._skip = 0
+        self._skip_tags: list[str] = []
         self._heading: list[str] | None = None
         self._heading_id = ""
         self._section_id = ""
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if self._skip_tags and tag == self._skip_tags[-1]:
+            self._skip_tags.append(tag)
+        elif tag == "div" and CITATION_ORDER_CLASS in (attrs.get("class") or ""):
+            self._skip_tags.append(tag)
         if tag in ("script", "style"):
             self._skip += 1
         elif tag == "section":
@@ -77,6 +274,8 @@ class _SectionText(HTMLParser):
             self._heading_id = attrs.get("id") or self._section_id
 
     def handle_endtag(self, tag):
+        if self._skip_tags and tag == self._skip_tags[-1]:
+            self._skip_tags.pop()
         if tag in ("script", "style"):
             self._skip -= 1
         elif tag in ("h1", "h2", "h3") and self._heading is not None:
@@ -85,7 +284,7 @@ class _SectionText(HTMLParser):
             self._heading = None
 
     def handle_data(self, data):
-        if self._skip:
+        if self._skip or self._skip_tags:
             return
         if self._heading is not None:
             self._heading.append(data)
@@ -107,14 +306,50 @@ def search_entries(page: PageInfo, body: str) -> list[dict]:
 
 
 def write_search_index(out_dir: Path, entries: list[dict]) -> None:
+    """search.json: every section's text (the search box's spelling suggestions read its words)."""
     (out_dir / "search.json").write_text(json.dumps(entries, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
                                          encoding="utf-8")
+
+
+def run_pagefind(site: Path) -> None:
+    """Index the written pages with Pagefind (PyPI `pagefind[bin]`, pinned in pyproject.toml): it
+    writes `pagefind/` (the index, and the search and highlight scripts) into the site."""
+    try:
+        import pagefind  # noqa: F401 - only to say clearly what is missing
+    except ImportError as exc:
+        raise ToolMissingError("Pagefind is missing: install the PyPI package `pagefind[bin]` "
+                               "(`make install` does it).") from exc
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind",
+                           "--silent"], capture_output=True, check=False)
+    if proc.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+        raise RenderError("Pagefind failed to index the site:\n" + proc.stdout.decode("utf-8", "replace")
+                          + proc.stderr.decode("utf-8", "replace"))
+    for unused in ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                   "pagefind-component-ui.js", "pagefind-component-ui.css"):
+        (site / "pagefind" / unused).unlink(missing_ok=True)
+
+
+def copy_sources(site: Path, root: Path, paths: set[str]) -> None:
+    """The project files the pages were made from (chapters, the code and data they read), served
+    under `source/` so that every page's "Code and data" links work offline and without a repository."""
+    for rel in sorted(paths):
+        src = root / rel
+        if src.is_file() and ".." not in Path(rel).parts:
+            dest = site / SOURCE_DIR / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+
+
+def finish_site(site: Path, root: Path, sources: set[str]) -> None:
+    """Once every page is written: the source copy, then the search index over the pages."""
+    copy_sources(site, root, sources)
+    run_pagefind(site)
 
 
 def copy_assets(out_dir: Path, vega_bundle: str) -> None:
     target = out_dir / "site_libs" / "bookrender"
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("book.css", "search.js", "charts.js"):
+    for name in ASSET_FILES:
         (target / name).write_bytes((ASSETS / name).read_bytes())
     vega = out_dir / "site_libs" / "vega"
     vega.mkdir(parents=True, exist_ok=True)
