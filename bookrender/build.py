@@ -199,7 +199,8 @@ def build(root: Path, *, output_dir: str | None = None, use_cache: bool = True, 
     check_writable(out_dir.parent, f"the new site (built beside {out_dir.name}/, then swapped in)")
     if out_dir.is_dir():
         check_writable(out_dir, "the old site's files (replaced by the new site)")
-    with _stop_on_signals(), filesystem_faults("take the build lock"), build_lock(project.root / CACHE_DIR):
+    cache_dir = project.root / CACHE_DIR
+    with _stop_on_signals(), filesystem_faults("take the build lock", cache_dir), build_lock(cache_dir):
         return _build_locked(project, out_dir, use_cache, jobs, log, limits or Limits.resolve())
 
 
@@ -218,7 +219,7 @@ def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: in
     index = LabelIndex(project, docs)
     epoch = source_date_epoch(project.root)
     jobs = jobs or os.cpu_count() or 1
-    with filesystem_faults("write the execution cache"):
+    with filesystem_faults("write the execution cache", project.root / CACHE_DIR):
         executed = execute_all(project, docs, epoch, use_cache, jobs, report, log, limits)
 
     key = _site_key(project, executed, epoch)
@@ -228,9 +229,9 @@ def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: in
         report.seconds = time.perf_counter() - started
         return report
 
-    with filesystem_faults(f"write the new site next to {out_dir}"):
+    with filesystem_faults(f"write the new site next to {out_dir}", out_dir.parent):
         manifest = _write_and_swap(project, docs, executed, index, epoch, out_dir, use_cache)
-    with filesystem_faults("record the build in the cache"):
+    with filesystem_faults("record the build in the cache", state_file):
         replace_file(state_file, json.dumps({"key": key, "output_dir": str(out_dir), "manifest": manifest},
                                             sort_keys=True))
     report.seconds = time.perf_counter() - started

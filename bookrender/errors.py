@@ -73,9 +73,10 @@ _FIXES = {
 }
 
 
-def filesystem_error(exc: OSError, doing: str) -> RenderError:
-    """One sentence for a file system fault: what was being done, on which path, and the fix."""
-    path = exc.filename or "(unknown path)"
+def filesystem_error(exc: OSError, doing: str, where=None) -> RenderError:
+    """One sentence for a file system fault: the path (the file's, else ``where``, the folder being
+    written), what was being done, and the fix."""
+    path = exc.filename or where or "(unknown path)"
     fix = _FIXES.get(exc.errno, f"{exc.strerror or exc}: check that the folder exists and is writable, then "
                                 f"render again.")
     return RenderError(f"{path}: could not {doing}; {fix}")

@@ -35,18 +35,18 @@ def check_writable(folder: Path, role: str) -> None:
         os.close(handle)
         os.unlink(name)
     except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(target)
+        exc.filename = str(target)  # the folder, not the name of the test file
         raise filesystem_error(exc, f"write {role} there") from None
 
 
 @contextmanager
-def filesystem_faults(doing: str):
-    """Turn an OSError raised inside the block into a RenderError naming the path and a fix."""
+def filesystem_faults(doing: str, where: Path | None = None):
+    """Turn an OSError raised inside the block into a RenderError naming the path (the file's, else
+    ``where``) and a fix."""
     try:
         yield
     except OSError as exc:
-        raise filesystem_error(exc, doing) from None
+        raise filesystem_error(exc, doing, where) from None
 
 
 def publish_modes(folder: Path) -> None:
