@@ -215,6 +215,8 @@ def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: in
                   limits: Limits) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(out_dir, out_dir / project.pdf_name)
+    if project.quarto_only:
+        log(f"settings for real Quarto only, not used by this build: {', '.join(project.quarto_only)}")
     docs = {str(c.source): parse_qmd(project.root, c.source) for c in project.chapters}
     index = LabelIndex(project, docs)
     epoch = source_date_epoch(project.root)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from bookrender.errors import RenderError
 
+__all__ = ["PROTECTED_NAMES", "SITE_MARKER", "check_output_dir", "inside_project", "site_marker"]
+
 SITE_MARKER = ".bookrender-site.json"
 # Folders of the project that hold sources, history or environments: never an output folder.
 PROTECTED_NAMES = (".git", ".venv", "data", "analysis", "bookrender", "chapters", "tests", "benchmarks")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from bookrender.errors import RenderError
 
+__all__ = ["LOCK_NAME", "OWNER_FILE", "build_lock", "mark_staging", "remove_dead_staging"]
+
 LOCK_NAME = "build.lock"
 OWNER_FILE = ".bookrender-owner"
 

@@ -10,6 +10,8 @@ import yaml
 
 from bookrender.errors import RenderError, ToolMissingError
 
+__all__ = ["HtmlFragment", "pandoc_path", "to_html", "to_typst"]
+
 HERE = Path(__file__).resolve().parent
 LUA_FILTER = HERE / "filters" / "book.lua"
 FRAGMENT_TEMPLATE = HERE / "templates" / "fragment.html"

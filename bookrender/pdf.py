@@ -6,6 +6,9 @@ from pathlib import Path
 from bookrender.errors import RenderError, ToolMissingError
 
 
+__all__ = ["compile_pdf"]
+
+
 def compile_pdf(typ_file: Path, pdf_file: Path, *, root: Path, timestamp: int) -> None:
     """Typst -> PDF with the compiler's embedded fonts only (system fonts ignored, so the
     bytes do not depend on the machine) and a fixed timestamp (`SOURCE_DATE_EPOCH`)."""

@@ -1,7 +1,10 @@
 """Read `_quarto.yml` (a Quarto book project) into a `BookProject`.
 
-Only the keys this renderer implements are accepted; anything else is an error that
-names the key, so a setting is never silently ignored.
+Every setting is in one of two documented lists: `IMPLEMENTED` (read and honoured; those in
+`FIXED` only with the one value bookrender applies) and `QUARTO_ONLY` (accepted so that the same
+file renders with real Quarto, not read by bookrender's own build, which names the ones a project
+sets in its log). Anything else, or a fixed setting with another value, is an error that names the
+setting, so a setting is never silently ignored.
 """
 from __future__ import annotations
 
@@ -15,26 +18,49 @@ import yaml
 from bookrender.errors import RenderError, SourceError
 from bookrender.guard import inside_project
 
+__all__ = ["CONFIG_NAME", "FIXED", "IMPLEMENTED", "NOT_SOURCES", "QUARTO_ONLY", "SUPPORTED", "BookProject",
+           "Chapter", "copy_sources", "load_project"]
+
 CONFIG_NAME = "_quarto.yml"
 # What a copy of the book's sources leaves out: build output, caches, environments, history.
 NOT_SOURCES = (".venv", ".git", "_site", "_site.*", ".bookcache", "__pycache__", ".pytest_cache", ".hypothesis",
                "test-artifacts", "*.egg-info")
 
-# Keys understood by this renderer, per section. Values of nested mappings under
-# `format.html` / `format.typst` are checked separately.
-SUPPORTED = {
-    "": {"project", "book", "bibliography", "csl", "format", "execute", "jupyter", "lang", "number-sections",
-         "license", "copyright"},
-    "project": {"type", "output-dir", "execute-dir", "pre-render", "post-render", "resources"},
-    "book": {"title", "subtitle", "author", "date", "chapters", "appendices", "output-file", "search",
-             "downloads", "repo-url", "repo-branch", "repo-subdir", "repo-actions", "site-url", "description",
-             "page-footer"},
-    "execute": {"echo", "warning", "output", "include", "freeze"},
-    "format.html": {"toc", "toc-depth", "number-sections", "css", "include-in-header", "link-citations",
-                    "theme", "embed-resources"},
-    "format.typst": {"toc", "toc-depth", "number-sections", "papersize", "mainfont", "fontsize",
-                     "section-numbering", "keep-typ", "template-partials"},
+# Settings bookrender reads and honours, per section (`format.html` / `format.typst` are the
+# options of each format).
+IMPLEMENTED = {
+    "": {"project", "book", "bibliography", "csl", "format", "execute", "license", "copyright", "jupyter"},
+    "project": {"type", "output-dir", "execute-dir"},
+    "book": {"title", "subtitle", "author", "chapters", "appendices", "output-file", "search", "downloads",
+             "repo-url", "repo-branch", "repo-subdir", "repo-actions", "site-url", "description", "page-footer"},
+    "execute": {"echo", "warning", "output", "include"},
+    "format.html": {"toc", "toc-depth", "number-sections", "link-citations"},
+    "format.typst": {"toc"},
 }
+# Settings bookrender's own build always applies in one way: accepted with that value only.
+FIXED = {
+    ("", "jupyter"): "python3",
+    ("book", "search"): True,
+    ("book", "downloads"): ["pdf"],
+    ("format.html", "toc"): True,
+    ("format.html", "number-sections"): True,
+    ("format.html", "link-citations"): True,
+    ("format.typst", "toc"): True,
+}
+# Settings accepted only so that the same _quarto.yml renders with real Quarto: bookrender's own
+# build does not read them (its pages and PDF have a fixed layout; it dates the book from
+# SOURCE_DATE_EPOCH; it caches by its own dependency record; it versions the PDF and serves the
+# chart JavaScript itself). Each build lists the ones a project sets (BookProject.quarto_only).
+QUARTO_ONLY = {
+    "": {"lang", "number-sections"},
+    "project": {"pre-render", "post-render", "resources"},
+    "book": {"date"},
+    "execute": {"freeze"},
+    "format.html": {"css", "include-in-header", "theme", "embed-resources"},
+    "format.typst": {"toc-depth", "number-sections", "papersize", "mainfont", "fontsize", "section-numbering",
+                     "keep-typ", "template-partials"},
+}
+SUPPORTED = {section: IMPLEMENTED[section] | QUARTO_ONLY[section] for section in IMPLEMENTED}
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,7 @@ class BookProject:
     license: str = ""
     copyright: str = ""
     page_footer: str = ""
+    quarto_only: tuple[str, ...] = ()  # settings present that only real Quarto reads (see QUARTO_ONLY)
 
     @property
     def identity(self) -> str:
@@ -92,17 +119,27 @@ class BookProject:
         return f"{self.output_file}-v{self.version}.pdf"
 
 
-def _check_keys(mapping: dict, section: str, path: Path) -> None:
+def _check_keys(mapping: dict, section: str, path: Path) -> list[str]:
+    """Refuse unknown settings and fixed settings with another value; the Quarto-only ones found."""
     allowed = SUPPORTED[section]
+    quarto_only: list[str] = []
     for key in mapping:
+        where = f"{section}.{key}" if section else key
         if key not in allowed:
-            where = f"{section}.{key}" if section else key
             raise SourceError(
                 str(path), None,
                 f"setting '{where}' is not supported by bookrender (supported under "
                 f"'{section or 'top level'}': {', '.join(sorted(allowed))}). Remove it, or render with "
                 f"real Quarto (`bookrender render --engine quarto`).",
             )
+        fixed = FIXED.get((section, key), mapping[key])
+        if mapping[key] != fixed:
+            raise SourceError(str(path), None, f"setting '{where}': bookrender's own build always uses {fixed!r}, "
+                              f"got {mapping[key]!r}. Set it to {fixed!r}, or render with real Quarto "
+                              f"(`bookrender render --engine quarto`).")
+        if key in QUARTO_ONLY[section] and key not in IMPLEMENTED[section]:
+            quarto_only.append(where)
+    return quarto_only
 
 
 def _read_version(root: Path) -> tuple[str, str]:
@@ -191,21 +228,21 @@ def load_project(root: Path) -> BookProject:
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise SourceError(str(path), None if line is None else line + 1, f"invalid YAML: {exc}") from exc
-    _check_keys(config, "", path)
+    quarto_only = _check_keys(config, "", path)
     project = config.get("project", {})
-    _check_keys(project, "project", path)
+    quarto_only += _check_keys(project, "project", path)
     if project.get("type") != "book":
         raise SourceError(str(path), None, f"project.type must be 'book', got {project.get('type')!r}.")
     if project.get("execute-dir", "project") != "project":
         raise SourceError(str(path), None, "project.execute-dir: bookrender runs every document with the project "
                           f"root as working directory; set it to 'project' (got {project.get('execute-dir')!r}).")
     book = config.get("book", {})
-    _check_keys(book, "book", path)
-    _check_keys(config.get("execute", {}), "execute", path)
+    quarto_only += _check_keys(book, "book", path)
+    quarto_only += _check_keys(config.get("execute", {}), "execute", path)
     for fmt, opts in (config.get("format") or {}).items():
         if fmt not in ("html", "typst"):
             raise SourceError(str(path), None, f"format '{fmt}' is not supported (supported: html, typst).")
-        _check_keys(opts or {}, f"format.{fmt}", path)
+        quarto_only += _check_keys(opts or {}, f"format.{fmt}", path)
 
     chapters: list[Chapter] = []
     number = 0
@@ -259,6 +296,7 @@ def load_project(root: Path) -> BookProject:
         license=_text(config.get("license"), "license", path),
         copyright=_text(config.get("copyright"), "copyright", path),
         page_footer=_footer_text(book.get("page-footer"), path),
+        quarto_only=tuple(quarto_only),
     )
 
 

@@ -19,6 +19,8 @@ import yaml
 
 from bookrender.errors import SourceError
 
+__all__ = ["HEADING", "INLINE_EXPR", "Cell", "Document", "Heading", "Markdown", "parse_qmd"]
+
 CELL_OPTIONS = {"label", "echo", "output", "include", "warning", "fig-cap", "fig-alt", "tbl-cap"}
 CALLOUTS = {"callout-note", "callout-tip", "callout-warning", "callout-important", "callout-caution"}
 FRONT_MATTER_KEYS = {"title", "subtitle"}

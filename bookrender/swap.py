@@ -13,6 +13,8 @@ import os
 import shutil
 from pathlib import Path
 
+__all__ = ["replace_directory"]
+
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 

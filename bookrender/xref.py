@@ -14,6 +14,8 @@ from bookrender.errors import SourceError
 from bookrender.project import BookProject
 from bookrender.qmd import Document
 
+__all__ = ["LabelIndex", "SectionNumber", "Target", "resolve_references"]
+
 XREF = re.compile(r"(?<![\w@\\])@(?P<label>(?P<kind>fig|tbl|sec)-[\w-]*[\w])")
 CODE_SPANS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 KIND_NAMES = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
