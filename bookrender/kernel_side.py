@@ -33,6 +33,8 @@ __all__ = ["SOURCE_NAME", "ReadTracker", "die_with_parent", "format_inline", "is
 # The file name the kernel compiles this source under: frames of this code are never "the document".
 SOURCE_NAME = "<bookrender-kernel-side>"
 PR_SET_PDEATHSIG = 1
+# Frames that only pass an environment read on (os.getenv, Mapping.get / __contains__).
+PASS_THROUGH = ("<frozen os>", "<frozen _collections_abc>")
 
 
 def set_parent_death_signal(sig: int = signal.SIGKILL) -> bool:
@@ -143,12 +145,13 @@ class ReadTracker:
         frame = sys._getframe(depth)
         while frame is not None:
             name = frame.f_code.co_filename
-            if name == SOURCE_NAME:
-                return False
-            if not (name.startswith("<frozen") or name.endswith(("/os.py", "_collections_abc.py"))):
-                full = os.path.realpath(name)
-                return not any(full.startswith(p) for p in self.installed) and "site-packages" not in full
-            frame = frame.f_back
+            if name in PASS_THROUGH or name.endswith(("/os.py", "/_collections_abc.py")):
+                frame = frame.f_back  # os.getenv, Mapping.get: the reader is their caller
+                continue
+            if name == SOURCE_NAME or name.startswith("<frozen"):
+                return False  # this module, or a frozen standard library module (posixpath, site, ...)
+            full = os.path.realpath(name)
+            return not any(full.startswith(p) for p in self.installed) and "site-packages" not in full
         return False
 
     def track_environment(self) -> None:

@@ -92,6 +92,7 @@ def test_in_a_fresh_interpreter_opens_and_imports_are_recorded_with_their_conten
         with open("numbers.txt", "w", encoding="utf-8") as handle:  # a write, after the read
             handle.write("2\\n")
         built = os.environ["SOURCE_DATE_EPOCH"]
+        os.path.expanduser("~")  # the standard library reads HOME
         print(json.dumps(tracker.finish()))
     """)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "123", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -104,13 +105,17 @@ def test_in_a_fresh_interpreter_opens_and_imports_are_recorded_with_their_conten
 
 def test_a_process_that_asked_to_die_with_its_parent_ends_when_the_parent_is_killed(tmp_path):
     pid_file = tmp_path / "child.pid"
-    parent = textwrap.dedent(f"""
-        import os, subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c", "import os, sys, time; sys.path.insert(0, {str(Path(kernel_side.__file__).parent.parent)!r}); "
-                                  "from bookrender.kernel_side import die_with_parent; die_with_parent(" + str(os.getpid()) + "); "
-                                  "open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"])
+    child = tmp_path / "child.py"
+    child.write_text(textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {str(Path(kernel_side.__file__).parent.parent)!r})
+        from bookrender.kernel_side import die_with_parent
+        die_with_parent(int(sys.argv[1]))
+        open({str(pid_file)!r}, "w").write(str(os.getpid()))
         time.sleep(60)
-    """)
+    """), encoding="utf-8")
+    parent = (f"import os, subprocess, sys, time; subprocess.Popen([sys.executable, {str(child)!r}, str(os.getpid())]); "
+              f"time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", parent])
     deadline = time.monotonic() + 30
     while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
