@@ -6,29 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.format import est_ci, fmt_int, fmt_num, fmt_pct, fmt_p
+from analysis.reproduction import published_text, regenerated_text
 from analysis.stats import LeaveOneOutResult, leave_one_out
 from analysis.settings import INTERVAL_SHORT_NAMES, PAPER_SETTINGS, AnalysisSettings
 
-__all__ = ["published_text", "regenerated_text", "comparison_table", "effects_table", "missing_table",
-           "grid_table", "public_leave_one_out", "result_row"]
-
-
-def published_text(row: pd.Series) -> str:
-    """The published result of a reproduction row as "est (95% CI low to high)"."""
-    return est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
-
-
-def regenerated_text(row: pd.Series) -> str:
-    """The regenerated result of a reproduction row, or "not available"."""
-    return est_ci(row["regenerated_estimate"], row["regenerated_ci_low"], row["regenerated_ci_high"])
-
-
-def result_row(table: pd.DataFrame, result_id: str) -> pd.Series:
-    """The reproduction row of ``result_id``; ValueError listing the ids otherwise."""
-    rows = table[table["result_id"] == result_id]
-    if len(rows) != 1:
-        raise ValueError(f"unknown result_id {result_id!r}; valid ids: {', '.join(table['result_id'])}")
-    return rows.iloc[0]
+__all__ = ["comparison_table", "effects_table", "missing_table", "grid_table", "public_leave_one_out"]
 
 
 def comparison_table(table: pd.DataFrame, outcome: str) -> pd.DataFrame:

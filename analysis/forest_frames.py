@@ -20,7 +20,7 @@ from analysis.data import Evidence
 
 from analysis.public_subgroups import PublicSubgroups
 from analysis.stats import LeaveOneOutResult, PooledResult
-from analysis.outcomes import OUTCOMES, outcome_spec
+from analysis.outcomes import outcome_registry
 
 __all__ = ["POOLED_TIER", "forest_frame", "subgroup_forest_frame", "subgroup_frame", "published_summary_frame",
            "leave_one_out_frame", "pooled_label"]
@@ -129,15 +129,6 @@ def subgroup_frame(subgroups: PublicSubgroups) -> pd.DataFrame:
     return subgroup_forest_frame(subgroups.effects, "subgroup", results, overall=overall)
 
 
-def _panel(outcome: str) -> tuple[str, float, bool]:
-    if outcome == "ck":
-        return "Creatine kinase: change, in the unit printed (U or UI)", 0.0, False
-    spec = outcome_spec(outcome)
-    if spec.scale == "log":
-        return f"{spec.label}: {spec.measure}", spec.null_value, True
-    return f"{spec.label}: {spec.measure}, {spec.unit}", spec.null_value, False
-
-
 def _result_label(row: pd.Series) -> str:
     if row["analysis"] == "overall":
         return "All studies"
@@ -152,9 +143,11 @@ def published_summary_frame(evidence: Evidence, outcomes: tuple[str, ...] | None
     most often is shown (ties: the first in the file); ``source`` says where it is printed.
     """
     published = evidence.table("published_results")
-    wanted = tuple(OUTCOMES) if outcomes is None else outcomes
-    for outcome in wanted:
-        outcome_spec(outcome)
+    registry = outcome_registry(evidence)
+    wanted = tuple(registry) if outcomes is None else outcomes
+    unknown = [o for o in wanted if o not in registry]
+    if unknown:
+        raise ValueError(f"unknown outcome(s) {unknown}; valid outcomes: {', '.join(registry)}")
     full = published[published["outcome"].isin(wanted) & published["estimate"].notna()
                      & published["ci_low"].notna() & published["ci_high"].notna()]
     rows = []
@@ -163,10 +156,10 @@ def published_summary_frame(evidence: Evidence, outcomes: tuple[str, ...] | None
         best = max(triples, key=lambda t: (triples.count(t), -triples.index(t)))
         chosen = group.iloc[triples.index(best)]
         same = group[[t == best for t in triples]]
-        panel, null_value, log_scale = _panel(chosen["outcome"])
-        rows.append({"row_order": len(rows), "label": _result_label(chosen), "panel": panel,
-                     "estimate": best[0], "ci_low": best[1], "ci_high": best[2], "null_value": null_value,
-                     "tier": "paper", "log_scale": log_scale, "source": "; ".join(same["location"]),
+        spec = registry[chosen["outcome"]]
+        rows.append({"row_order": len(rows), "label": _result_label(chosen), "panel": spec.panel,
+                     "estimate": best[0], "ci_low": best[1], "ci_high": best[2], "null_value": spec.null_value,
+                     "tier": "paper", "log_scale": spec.scale == "log", "source": "; ".join(same["location"]),
                      "result_key": key})
     if not rows:
         raise ValueError(f"no published result with an estimate and interval for outcomes {list(wanted)}")

@@ -32,7 +32,7 @@ from analysis.format import is_missing
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import BeggResult, EggerResult, begg_test, egger_test
 from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
-from analysis.outcomes import OUTCOMES
+from analysis.outcomes import outcome_registry
 from analysis.study_effects import study_effects
 
 __all__ = [
@@ -290,9 +290,9 @@ class InputsAvailability:
 
 
 def inputs_availability(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTINGS) -> InputsAvailability:
-    """Count public and missing inputs per outcome of :data:`analysis.study_effects.OUTCOMES`."""
+    """Count public and missing inputs per outcome of :func:`analysis.outcomes.outcome_registry`."""
     rows = []
-    for outcome, spec in OUTCOMES.items():
+    for outcome, spec in outcome_registry(evidence).items():
         effects = study_effects(evidence, outcome, settings)
         public = int(effects["yi"].notna().sum())
         rows.append({"outcome": spec.label, "inputs": len(effects), "public": public, "missing": len(effects) - public})

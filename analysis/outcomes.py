@@ -1,19 +1,24 @@
 """The outcomes the paper pools: how each is named, measured, scaled and drawn.
 
-One registry for the whole book (chapters, charts, regeneration, the sensitivity grid): an
-outcome's label, effect measure, unit, analysis scale (``identity`` for differences, ``log`` for
-ratios) and the effect that means no change.
+The registry is data (``data/outcome_definitions.csv``, loaded with ``published_results``): one
+row per outcome with its label, effect measure, unit, analysis scale (``identity`` for
+differences, ``log`` for ratios), the effect that means no change, and the heading of its chart
+panel. Every module that needs to know an outcome asks :func:`outcome_registry` or
+:func:`outcome_spec`; none writes an outcome's name or unit itself.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["OUTCOMES", "OutcomeSpec", "outcome_spec"]
+from analysis.data import Evidence
+from analysis.format import is_missing
+
+__all__ = ["OutcomeSpec", "outcome_registry", "outcome_spec"]
 
 
 @dataclass(frozen=True)
 class OutcomeSpec:
-    """How an outcome is named, measured and drawn."""
+    """How an outcome is named, measured and drawn (one row of ``outcome_definitions``)."""
 
     outcome: str
     label: str
@@ -21,22 +26,35 @@ class OutcomeSpec:
     unit: str
     scale: str  # "identity" or "log" (ratios)
     null_value: float
+    chart_panel: str
+    description: str
+
+    @property
+    def panel(self) -> str:
+        """The heading of the outcome's panel in summary charts."""
+        if self.chart_panel:
+            return self.chart_panel
+        if self.scale == "log":
+            return f"{self.label}: {self.measure}"
+        return f"{self.label}: {self.measure}, {self.unit}"
 
 
-OUTCOMES: dict[str, OutcomeSpec] = {
-    s.outcome: s for s in (
-        OutcomeSpec("cdasi_activity", "CDASI activity", "mean change (after - before)", "points", "identity", 0.0),
-        OutcomeSpec("mmt", "Manual muscle testing (MMT)", "mean change (after - before)", "points", "identity", 0.0),
-        OutcomeSpec("ck", "Creatine kinase (CK)", "mean change (after - before)", "U/L", "identity", 0.0),
-        OutcomeSpec("fvc_pct_predicted", "FVC, % of predicted", "mean change (after - before)", "% predicted",
-                    "identity", 0.0),
-        OutcomeSpec("death", "Death", "risk ratio (tofacitinib against control)", "", "log", 1.0),
-    )
-}
+def _text(value: object) -> str:
+    return "" if is_missing(value) else str(value)
 
 
-def outcome_spec(outcome: str) -> OutcomeSpec:
+def outcome_registry(evidence: Evidence) -> dict[str, OutcomeSpec]:
+    """outcome -> :class:`OutcomeSpec`, in the order of ``outcome_definitions``."""
+    table = evidence.table("outcome_definitions")
+    return {row.outcome: OutcomeSpec(outcome=row.outcome, label=row.label, measure=row.measure, unit=_text(row.unit),
+                                     scale=row.scale, null_value=float(row.null_value),
+                                     chart_panel=_text(row.chart_panel), description=row.description)
+            for row in table.itertuples(index=False)}
+
+
+def outcome_spec(evidence: Evidence, outcome: str) -> OutcomeSpec:
     """The :class:`OutcomeSpec` of ``outcome``; ValueError listing the valid names otherwise."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"unknown outcome {outcome!r}; valid outcomes: {', '.join(OUTCOMES)}")
-    return OUTCOMES[outcome]
+    registry = outcome_registry(evidence)
+    if outcome not in registry:
+        raise ValueError(f"unknown outcome {outcome!r}; valid outcomes: {', '.join(registry)}")
+    return registry[outcome]

@@ -1,16 +1,30 @@
 """The provenance tiers every study-level number carries, in words, for a table legend.
 
 The tiers and their meanings follow the project's extraction sheet (the tier table of the
-primary-source notes), with ``missing`` added for values no public source gives. The marker of
-each tier in charts is :data:`analysis.figures.TIER_STYLES`; the tier names here are the same.
+primary-source notes), with ``missing`` added for values no public source gives. This module is
+the one place the tiers are named and explained: the marker of each tier in charts
+(:data:`analysis.figures.TIER_STYLES`) and the chart legend's short meanings are built from
+:data:`TIERS` and :data:`LEGEND_MEANINGS`, and a test checks that the data package's ``tier``
+fields allow exactly these names.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.figures import TIERS
+__all__ = ["LEGEND_MEANINGS", "TIERS", "TIER_DEFINITIONS", "tier_table"]
 
-__all__ = ["TIER_DEFINITIONS", "tier_table"]
+#: every provenance tier, from the most to the least direct evidence (the charts' legend order).
+TIERS: tuple[str, ...] = ("primary", "secondary", "derived", "recovered", "paper", "assumed", "missing")
+#: each tier in a few words, for chart legends.
+LEGEND_MEANINGS = {
+    "primary": "stated in the primary study",
+    "secondary": "stated in a faithful secondary report",
+    "derived": "computed by the book's code from stated numbers",
+    "recovered": "back-calculated from a published one-study subgroup",
+    "paper": "as stated in the paper (Ma et al. 2024)",
+    "assumed": "an analysis assumption, varied in sensitivity analyses",
+    "missing": "not found in any public source",
+}
 
 _MEANINGS = {
     "primary": "Reported in the included study's own abstract or full text.",

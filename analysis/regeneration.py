@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.data import Evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import PooledResult, pool
-from analysis.outcomes import OUTCOMES, outcome_spec
+from analysis.outcomes import outcome_registry, outcome_spec
 from analysis.study_effects import study_effects
 
 __all__ = ["Regeneration", "PublicPool", "regenerate", "regenerations", "regenerated_results",
@@ -30,13 +30,14 @@ __all__ = ["Regeneration", "PublicPool", "regenerate", "regenerations", "regener
 class Regeneration:
     """One published result key and what public inputs give for it.
 
-    ``result`` is on the analysis scale (log for ratios) and None when not regenerable;
+    ``result`` is on the analysis scale ``scale`` (log for ratios) and None when not regenerable;
     ``recovered_from`` lists the published result ids an input was back-calculated from (a match
     with those is agreement by construction, not independent confirmation).
     """
 
     result_key: str
     outcome: str
+    scale: str
     arm_ids: tuple[str, ...]
     labels: tuple[str, ...]
     tiers: tuple[str, ...]
@@ -54,7 +55,7 @@ class Regeneration:
         if self.result is None:
             return None
         r = self.result
-        if OUTCOMES[self.outcome].scale == "log":
+        if self.scale == "log":
             return r.ratio_ci()
         return r.estimate, r.ci_low, r.ci_high
 
@@ -81,7 +82,7 @@ def pool_effects(effects: pd.DataFrame, settings: AnalysisSettings = PAPER_SETTI
 
 
 def _outcome_effects(evidence: Evidence, settings: AnalysisSettings) -> dict[str, pd.DataFrame]:
-    return {o: study_effects(evidence, o, settings) for o in OUTCOMES}
+    return {o: study_effects(evidence, o, settings) for o in outcome_registry(evidence)}
 
 
 def _regenerate(evidence: Evidence, result_key: str, settings: AnalysisSettings,
@@ -94,8 +95,10 @@ def _regenerate(evidence: Evidence, result_key: str, settings: AnalysisSettings,
     outcome = rows["outcome"].iloc[0]
     links = evidence.table("published_result_studies")
     links = links[links["result_key"] == result_key]
-    base = dict(result_key=result_key, outcome=outcome, arm_ids=tuple(links["arm_id"]))
-    if outcome not in OUTCOMES:
+    registry = outcome_registry(evidence)
+    scale = registry[outcome].scale if outcome in registry else "identity"
+    base = dict(result_key=result_key, outcome=outcome, scale=scale, arm_ids=tuple(links["arm_id"]))
+    if outcome not in registry:
         return Regeneration(**base, labels=(), tiers=(), result=None, recovered_from=(),
                             missing_inputs="", note="Not a pooled result of an outcome: nothing to regenerate.")
     frame = effects[outcome]
@@ -146,7 +149,7 @@ def public_inputs_pool(evidence: Evidence, outcome: str = "cdasi_activity",
     Landon-Cardinal 2023 arms (recovered); Min 2022 and Paik 2022, which the paper also pooled,
     are not public, so this is **not** the paper's overall result.
     """
-    spec = outcome_spec(outcome)
+    spec = outcome_spec(evidence, outcome)
     effects = study_effects(evidence, outcome, settings)
     public = effects[effects["tier"] != "missing"].reset_index(drop=True)
     result = pool_effects(public, settings)

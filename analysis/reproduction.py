@@ -18,13 +18,14 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data import Evidence
+from analysis.format import est_ci
 from analysis.published_text import printed_decimals_frame
 from analysis.regeneration import Regeneration, public_inputs_pool, regenerated_results, regenerations
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.verdicts import VERDICTS, compare
 
-__all__ = ["REPRODUCTION_COLUMNS", "VERDICTS", "reproduction_table", "verdict_counts", "regenerated_results",
-           "regenerations", "public_inputs_pool"]
+__all__ = ["REPRODUCTION_COLUMNS", "VERDICTS", "reproduction_table", "verdict_counts", "published_text",
+           "regenerated_text", "result_row", "regenerated_results", "regenerations", "public_inputs_pool"]
 
 REPRODUCTION_COLUMNS = (
     "result_id", "result_key", "outcome", "analysis", "subgroup_factor", "subgroup_level", "location",
@@ -104,3 +105,21 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     by_construction = table[table["by_construction"]].groupby("verdict").size().reindex(list(VERDICTS), fill_value=0)
     return pd.DataFrame({"verdict": list(VERDICTS), "rows": counts.to_numpy(int),
                          "by_construction": by_construction.to_numpy(int)})
+
+
+def published_text(row: pd.Series) -> str:
+    """The published result of a reproduction row as "est (95% CI low to high)"."""
+    return est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
+
+
+def regenerated_text(row: pd.Series) -> str:
+    """The regenerated result of a reproduction row, or "not available"."""
+    return est_ci(row["regenerated_estimate"], row["regenerated_ci_low"], row["regenerated_ci_high"])
+
+
+def result_row(table: pd.DataFrame, result_id: str) -> pd.Series:
+    """The reproduction row of ``result_id``; ValueError listing the ids otherwise."""
+    rows = table[table["result_id"] == result_id]
+    if len(rows) != 1:
+        raise ValueError(f"unknown result_id {result_id!r}; valid ids: {', '.join(table['result_id'])}")
+    return rows.iloc[0]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.data import Evidence, load
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.outcomes import OUTCOMES
+from analysis.outcomes import outcome_registry
 from analysis.stats import Z95, mean_change_from_pre_post, pool
 from analysis.study_effects import study_effects
 
@@ -42,7 +42,7 @@ def cached_evidence() -> Evidence:
 def public_outcomes(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTINGS) -> dict[str, pd.DataFrame]:
     """outcome -> its public effects (:func:`study_effects` rows not ``missing``), for outcomes with any."""
     found = {}
-    for outcome in OUTCOMES:
+    for outcome in outcome_registry(evidence):
         effects = study_effects(evidence, outcome, settings)
         public = effects[effects["tier"] != "missing"].reset_index(drop=True)
         if not public.empty:
@@ -92,7 +92,7 @@ def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAP
     for outcome, effects in public_outcomes(evidence, settings).items():
         inputs = _r_inputs(evidence, effects)
         labels = list(effects["label"])
-        scale = OUTCOMES[outcome].scale
+        scale = outcome_registry(evidence)[outcome].scale
         for r in settings.rs:
             y, v = effects_at_r(effects, inputs, r)
             for method in GRID_METHODS:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.data import Evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.outcomes import outcome_spec
+from analysis.outcomes import OutcomeSpec, outcome_spec
 from analysis.stats import Z95, mean_change_from_change_sd, mean_change_from_pre_post, risk_ratio
 
 __all__ = ["EFFECT_COLUMNS", "DEATH_TIME_POINT", "study_effects", "public_effects"]
@@ -70,7 +70,7 @@ def _base_row(evidence: Evidence, outcome: str, study_id: str, arm_id: str, resu
     label, drug, n = _arm_label(evidence, arm_id, labels)
     return {"outcome": outcome, "study_id": study_id, "arm_id": arm_id, "label": label, "drug": drug,
             "follow_up_months": _follow_up(evidence).get(study_id, np.nan), "n": n, "yi": np.nan, "vi": np.nan,
-            "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": outcome_spec(outcome).scale,
+            "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": outcome_spec(evidence, outcome).scale,
             "tier": "missing", "input_tier": "missing", "r": np.nan, "method": "", "source": "", "missing": "",
             "result_keys": result_keys, "recovered_from": "", "unit": "", "note": ""}
 
@@ -80,8 +80,7 @@ def _fill(row: dict, effect, *, tier: str, input_tier: str, method: str) -> None
                ci_high=effect.yi + Z95 * effect.se, tier=tier, input_tier=input_tier, method=method)
 
 
-def _continuous_row(row: dict, found: pd.DataFrame, settings: AnalysisSettings) -> dict:
-    spec = outcome_spec(row["outcome"])
+def _continuous_row(row: dict, found: pd.DataFrame, settings: AnalysisSettings, spec: OutcomeSpec) -> dict:
     if found.empty:
         row["missing"] = f"{row['label']}: no {spec.label} values in any public source"
         return row
@@ -161,7 +160,7 @@ def study_effects(evidence: Evidence, outcome: str, settings: AnalysisSettings =
     Wald interval yi +/- 1.959964 se. Rows without public inputs keep NaN effects, tier ``missing``
     and a ``missing`` text naming the absent values.
     """
-    spec = outcome_spec(outcome)
+    spec = outcome_spec(evidence, outcome)
     arms = _pooled_arms(evidence, outcome)
     if arms.empty:
         raise ValueError(f"the paper pooled no arms for outcome {outcome!r} (no published_result_studies rows)")
@@ -175,7 +174,7 @@ def study_effects(evidence: Evidence, outcome: str, settings: AnalysisSettings =
             found = outcomes[(outcomes["arm_id"] == arm.arm_id) & (outcomes["outcome"] == outcome)
                              & (outcomes["pooled_in_paper"].fillna(False))]
             row = _base_row(evidence, outcome, arm.study_id, arm.arm_id, arm.result_keys, labels)
-            rows.append(_continuous_row(row, found, settings))
+            rows.append(_continuous_row(row, found, settings, spec))
     frame = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
     frame["n"] = frame["n"].astype("Int64")
     return frame

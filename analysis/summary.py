@@ -2,13 +2,14 @@
 and the reproduction's main findings, all computed from the data and the audit."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.data import Evidence
-from analysis.efficacy_views import published_text, regenerated_text
-from analysis.outcomes import OUTCOMES
+from analysis.reproduction import published_text, regenerated_text
+from analysis.outcomes import OutcomeSpec
 
 __all__ = ["EvidenceBase", "evidence_base", "headline_table", "Findings", "findings", "HEADLINE_KEYS"]
 
@@ -69,14 +70,16 @@ def _analysis_label(row: pd.Series) -> str:
     return f"{str(row['subgroup_factor']).replace('_', ' ')}: {row['subgroup_level']}"
 
 
-def headline_table(reproduction: pd.DataFrame, keys: tuple[str, ...] = HEADLINE_KEYS) -> pd.DataFrame:
-    """One row per headline result: outcome, analysis, published and regenerated "est (95% CI)",
+def headline_table(reproduction: pd.DataFrame, outcomes: Mapping[str, OutcomeSpec],
+                   keys: tuple[str, ...] = HEADLINE_KEYS) -> pd.DataFrame:
+    """One row per headline result: outcome (its label in ``outcomes``, the registry of
+    :func:`analysis.outcomes.outcome_registry`), analysis, published and regenerated "est (95% CI)",
     the verdict, and whether agreement is by construction. The statement shown is the first one
     the paper prints with an interval (the abstract where it has one)."""
     rows = []
     for key in keys:
         row = _first_statement(reproduction, key)
-        spec = OUTCOMES.get(row["outcome"])
+        spec = outcomes.get(row["outcome"])
         rows.append({
             "outcome": spec.label if spec else row["outcome"],
             "analysis": _analysis_label(row),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.efficacy_views import comparison_table, missing_table, published_text, result_row
+from analysis.efficacy_views import comparison_table, missing_table
 from analysis.figures import ChartView, summary_plot
 from analysis.format import fmt_int, fmt_num, fmt_pct
 from analysis.forest_frames import published_summary_frame
 from analysis.provenance import tier_table
-from analysis.reproduction import reproduction_table
+from analysis.reproduction import published_text, reproduction_table, result_row
 from analysis.settings import PAPER_SETTINGS, describe
 from analysis.study_effects import study_effects
 from analysis.tables import TableView

@@ -6,6 +6,7 @@ from analysis.chapters.page import Page
 from analysis.consistency import checks_table, run_all_checks
 from analysis.data import Evidence, load
 from analysis.format import fmt_int
+from analysis.outcomes import outcome_registry
 from analysis.reproduction import reproduction_table
 from analysis.summary import evidence_base, findings, headline_table
 from analysis.tables import TableView
@@ -36,5 +37,5 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_no_number": fmt_int(found.count(NO_NUMBER)),
         "n_checks": fmt_int(found.n_checks),
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
-        "headline": TableView(headline_table(reproduction)),
+        "headline": TableView(headline_table(reproduction, outcome_registry(evidence))),
     })

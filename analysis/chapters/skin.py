@@ -12,8 +12,7 @@ import pandas as pd
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.efficacy_views import (comparison_table, effects_table, grid_table, missing_table,
-                                     public_leave_one_out, published_text, regenerated_text, result_row)
+from analysis.efficacy_views import comparison_table, effects_table, grid_table, missing_table, public_leave_one_out
 from analysis.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct
 from analysis.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
@@ -22,7 +21,7 @@ from analysis.provenance import tier_table
 from analysis.public_subgroups import public_subgroups
 from analysis.published_subgroups import published_subgroup_test
 from analysis.regeneration import public_inputs_pool
-from analysis.reproduction import reproduction_table
+from analysis.reproduction import published_text, regenerated_text, reproduction_table, result_row
 from analysis.sensitivity_grid import GRID_METHODS, POOL_SERIES, full_grid, r_sweep, sweep_series
 from analysis.settings import ESTIMATOR_SHORT_NAMES, PAPER_SETTINGS, describe
 from analysis.stats import Z95
@@ -37,8 +36,8 @@ OUTCOME = "cdasi_activity"
 TABLES = ("outcomes", "published_results", "study_facts")
 
 
-def _axis_title() -> str:
-    spec = outcome_spec(OUTCOME)
+def _axis_title(evidence: Evidence) -> str:
+    spec = outcome_spec(evidence, OUTCOME)
     return f"Change in {spec.label} ({spec.unit})"
 
 
@@ -123,7 +122,7 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         "pool_text": text, "pool_pi": pi, "pool_i2": fmt_pct(result.i2_pct), "pool_q_p": fmt_p(result.q_p),
         "pool_k": k, "pi_df": fmt_int(result.pi_df),
         "forest": ChartView(
-            forest_plot(frame, measure_label=_axis_title(), title=pool.title),
+            forest_plot(frame, measure_label=_axis_title(evidence), title=pool.title),
             alt_text=(f"Forest plot, public inputs only. Pool of {k} arms: {text}; prediction interval {pi}. "
                       f"Not available: {missing_labels}."),
             data=frame),
@@ -131,7 +130,7 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         "loo_zero_sentence": ("Every leave-one-out interval stays below zero." if every_below
                               else "At least one leave-one-out interval crosses zero."),
         "leave_one_out": ChartView(
-            leave_one_out_plot(loo_frame, measure_label=_axis_title(), title="Public inputs only: leave one arm out"),
+            leave_one_out_plot(loo_frame, measure_label=_axis_title(evidence), title="Public inputs only: leave one arm out"),
             alt_text=(f"Leave-one-out of the public CDASI pool: estimates range from {loo_low} to {loo_high}; "
                       f"all arms {text}."),
             data=loo_frame),
@@ -163,7 +162,7 @@ def _published_subgroups(evidence: Evidence, overall_text: str, printed: dict[st
     return values
 
 
-def _public_subgroups(effects: pd.DataFrame) -> dict[str, object]:
+def _public_subgroups(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
     by_drug = public_subgroups(effects, "drug")
     by_follow_up = public_subgroups(effects, "follow-up")
     first = by_follow_up.results[0]
@@ -178,12 +177,12 @@ def _public_subgroups(effects: pd.DataFrame) -> dict[str, object]:
     }
     drug_frame, follow_frame = subgroup_frame(by_drug), subgroup_frame(by_follow_up)
     values["public_by_drug"] = ChartView(
-        forest_plot(drug_frame, measure_label=_axis_title(), title="CDASI activity by drug: public inputs only"),
+        forest_plot(drug_frame, measure_label=_axis_title(evidence), title="CDASI activity by drug: public inputs only"),
         alt_text=(f"Forest plot by drug, public inputs only. Test for subgroup differences: "
                   f"Q = {values['drug_public_q']}, df = {values['drug_public_df']}, p = {values['drug_public_p']}."),
         data=drug_frame)
     values["public_by_follow_up"] = ChartView(
-        forest_plot(follow_frame, measure_label=_axis_title(), title="CDASI activity by follow-up: public inputs only"),
+        forest_plot(follow_frame, measure_label=_axis_title(evidence), title="CDASI activity by follow-up: public inputs only"),
         alt_text=(f"Forest plot by follow-up, public inputs only: {values['follow_up_pooled']} pooled as "
                   f"{values['follow_up_pooled_text']}; {values['follow_up_empty']}: not available."),
         data=follow_frame)
@@ -204,7 +203,7 @@ def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
     }
     values["r_sweep"] = ChartView(
         line_chart_sweep(sweep, "r", "estimate", "ci_low", "ci_high", series="series",
-                         x_title="Assumed pre-post correlation r", y_title=_axis_title(),
+                         x_title="Assumed pre-post correlation r", y_title=_axis_title(evidence),
                          null_value=0, reference_x=PAPER_SETTINGS.r, title="Sensitivity to the assumed correlation r"),
         alt_text=(f"Sweep of r from {r_first} to {r_last}: {prepost_label} standard error from "
                   f"{values['prepost_se_r0']} to {values['prepost_se_r9']}; public pool from {values['pool_r0']} "
@@ -236,6 +235,6 @@ def page(evidence: Evidence | None = None) -> Page:
     effects = study_effects(evidence, OUTCOME)
     values = {**_reproduction(evidence, table), **_inputs(evidence, effects), **_public_pool(evidence, effects)}
     values.update(_published_subgroups(evidence, values["overall_text"], values))
-    values.update(_public_subgroups(effects))
+    values.update(_public_subgroups(evidence, effects))
     values.update(_sensitivity(evidence, values["prepost_label"]))
     return Page("skin", values)

@@ -12,6 +12,7 @@ __all__ = ["Evidence", "TABLE_NAMES"]
 TABLE_NAMES = (
     "sources", "studies", "arms", "study_facts", "outcomes", "published_results", "published_result_studies",
     "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts", "paper_statements",
+    "outcome_definitions",
 )
 
 
@@ -46,6 +47,7 @@ class Evidence:
     excluded_reports: pd.DataFrame | None = None
     excluded_report_facts: pd.DataFrame | None = None
     paper_statements: pd.DataFrame | None = None
+    outcome_definitions: pd.DataFrame | None = None
     derivations: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:

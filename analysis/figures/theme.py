@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from analysis.provenance import LEGEND_MEANINGS, TIERS
+
 __all__ = [
     "BOOK_THEME_NAME",
     "CHART_WIDTH_PX",
@@ -63,20 +65,19 @@ class TierStyle:
     meaning: str
 
 
-# Order = the legend's order, from the most to the least direct evidence.
-TIER_STYLES: dict[str, TierStyle] = {
-    s.tier: s
-    for s in (
-        TierStyle("primary", "square", OKABE_ITO["blue"], "stated in the primary study"),
-        TierStyle("secondary", "circle", OKABE_ITO["sky_blue"], "stated in a faithful secondary report"),
-        TierStyle("derived", "triangle-up", OKABE_ITO["bluish_green"], "computed by the book's code from stated numbers"),
-        TierStyle("recovered", "diamond", OKABE_ITO["orange"], "back-calculated from a published one-study subgroup"),
-        TierStyle("paper", "cross", OKABE_ITO["reddish_purple"], "as stated in the paper (Ma et al. 2024)"),
-        TierStyle("assumed", "triangle-down", OKABE_ITO["vermillion"], "an analysis assumption, varied in sensitivity analyses"),
-        TierStyle("missing", "triangle-right", NEUTRAL_GREY, "not found in any public source"),
-    )
+#: marker shape and colour of each tier; the tiers, their order and meanings are those of
+#: :mod:`analysis.provenance`.
+_TIER_MARKS = {
+    "primary": ("square", OKABE_ITO["blue"]),
+    "secondary": ("circle", OKABE_ITO["sky_blue"]),
+    "derived": ("triangle-up", OKABE_ITO["bluish_green"]),
+    "recovered": ("diamond", OKABE_ITO["orange"]),
+    "paper": ("cross", OKABE_ITO["reddish_purple"]),
+    "assumed": ("triangle-down", OKABE_ITO["vermillion"]),
+    "missing": ("triangle-right", NEUTRAL_GREY),
 }
-TIERS: tuple[str, ...] = tuple(TIER_STYLES)
+# Order = the legend's order, from the most to the least direct evidence.
+TIER_STYLES: dict[str, TierStyle] = {t: TierStyle(t, *_TIER_MARKS[t], LEGEND_MEANINGS[t]) for t in TIERS}
 
 
 def book_theme() -> alt.theme.ThemeConfig:

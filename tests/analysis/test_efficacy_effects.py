@@ -13,7 +13,7 @@ from analysis.figures import TIERS
 from analysis.provenance import TIER_DEFINITIONS, tier_table
 from analysis.sensitivity_grid import cached_evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings, describe
-from analysis.outcomes import OUTCOMES
+from analysis.outcomes import outcome_registry
 from analysis.study_effects import study_effects
 
 Z = 1.959964  # the 97.5% normal quantile to 6 decimals (tables of the normal distribution)
@@ -27,7 +27,7 @@ def evidence():
 def test_public_api_is_pinned():
     assert settings_module.__all__ == ["AnalysisSettings", "PAPER_SETTINGS", "ESTIMATOR_NAMES", "INTERVAL_NAMES",
                                        "ESTIMATOR_SHORT_NAMES", "INTERVAL_SHORT_NAMES", "describe"]
-    assert provenance.__all__ == ["TIER_DEFINITIONS", "tier_table"]
+    assert provenance.__all__ == ["LEGEND_MEANINGS", "TIERS", "TIER_DEFINITIONS", "tier_table"]
     assert "study_effects" in study_effects_module.__all__
 
 
@@ -114,6 +114,6 @@ def test_death_fan_2022_risk_ratio_by_hand(evidence):
 
 
 def test_unknown_outcome_lists_valid_names(evidence):
-    with pytest.raises(ValueError, match="valid outcomes: " + ", ".join(OUTCOMES)):
+    with pytest.raises(ValueError, match="valid outcomes: " + ", ".join(outcome_registry(evidence))):
         study_effects(evidence, "aldolase")
     assert isinstance(study_effects(evidence, "mmt"), pd.DataFrame)

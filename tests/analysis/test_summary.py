@@ -5,6 +5,7 @@ import pytest
 from analysis.consistency import checks_table, run_all_checks
 from analysis.data import load
 from analysis.reproduction import reproduction_table
+from analysis.outcomes import outcome_registry
 from analysis.summary import HEADLINE_KEYS, evidence_base, findings, headline_table
 
 
@@ -24,7 +25,7 @@ def test_evidence_base_matches_table_1_and_the_text(evidence):
 
 
 def test_headline_table_shows_the_abstracts_numbers(evidence):
-    table = headline_table(reproduction_table(evidence))
+    table = headline_table(reproduction_table(evidence), outcome_registry(evidence))
     assert len(table) == len(HEADLINE_KEYS)
     published = dict(zip(table["analysis"] + "|" + table["outcome"], table["published"]))
     # Abstract: "the CDASI decreased by 17.67 (95% CI: -20.94 ~ -14.41)"; "MMT increased by 10.31 (95% CI: -2.83 ~ 23.46)"
@@ -47,4 +48,4 @@ def test_findings_count_every_statement_once(evidence):
 
 def test_unknown_headline_key_is_a_clear_error(evidence):
     with pytest.raises(ValueError, match="no published result with result_key 'nope'"):
-        headline_table(reproduction_table(evidence), keys=("nope",))
+        headline_table(reproduction_table(evidence), outcome_registry(evidence), keys=("nope",))

@@ -60,7 +60,8 @@ def test_every_field_is_described():
 
 
 def test_partial_load_opens_only_the_tables_it_needs(data_copy):
-    needed = {"outcomes", "published_results", "published_result_studies", "studies", "arms", "sources"}
+    needed = {"outcomes", "published_results", "published_result_studies", "studies", "arms", "sources",
+              "outcome_definitions"}
     for name in set(TABLE_NAMES) - needed:
         (data_copy / f"{name}.csv").unlink()  # a load that opened any of these would fail
     evidence = load("outcomes", "published_results", data_dir=data_copy)
@@ -228,7 +229,7 @@ def test_printed_text_columns_are_derived_not_schema_fields():
 
 
 def test_printed_text_survives_a_partial_load(data_copy):
-    needed = {"published_results", "published_result_studies", "studies", "arms", "sources"}
+    needed = {"published_results", "published_result_studies", "studies", "arms", "sources", "outcome_definitions"}
     for name in set(TABLE_NAMES) - needed:
         (data_copy / f"{name}.csv").unlink()  # a load that opened any of these would fail
     evidence = load("published_results", data_dir=data_copy)

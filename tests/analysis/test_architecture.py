@@ -1,0 +1,127 @@
+"""The layers of ``analysis/`` and the direction of their imports.
+
+Data flows one way (STYLE.md, ARCHITECTURE.md): a module imports only from its own layer or the
+layers below it, the science knows nothing about charts, tables or the renderer, and the renderer
+knows nothing about the science.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import ROOT
+
+#: the layers of analysis/, lowest first, and the modules (or packages) in each.
+LAYERS = {
+    "foundation": ("analysis.paths", "analysis.format", "analysis.about"),
+    "engine": ("analysis.stats",),
+    "data": ("analysis.data",),
+    "science": ("analysis.outcomes", "analysis.settings", "analysis.verdicts", "analysis.provenance",
+                "analysis.study_effects", "analysis.regeneration", "analysis.reproduction", "analysis.published_text",
+                "analysis.published_subgroups", "analysis.public_subgroups", "analysis.sensitivity_grid",
+                "analysis.bias", "analysis.screening", "analysis.survival", "analysis.safety", "analysis.limitations",
+                "analysis.consistency", "analysis.summary"),
+    "presentation": ("analysis.figures", "analysis.tables", "analysis.forest_frames", "analysis.efficacy_views",
+                     "analysis.common"),
+    "pages": ("analysis.chapters", "analysis"),
+}
+ORDER = list(LAYERS)
+#: third-party packages that draw or display: only the presentation and page layers may use them.
+DISPLAY_PACKAGES = ("altair", "vl_convert", "IPython", "jinja2", "bookrender")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _layer(module: str) -> str:
+    best = max((unit for units in LAYERS.values() for unit in units
+                if module == unit or module.startswith(unit + ".")), key=len, default=None)
+    if best is None:
+        raise AssertionError(f"{module} is in no layer: add it to LAYERS here and to ARCHITECTURE.md")
+    return next(name for name, units in LAYERS.items() if best in units)
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names if node.module == "analysis")
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+MODULES = sorted((_module_name(p), p) for p in (ROOT / "analysis").rglob("*.py"))
+
+
+@pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
+def test_imports_point_down_the_layers(module, path):
+    own = ORDER.index(_layer(module))
+    upward = sorted(name for name in _imports(path)
+                    if name.startswith("analysis.") and ORDER.index(_layer(name)) > own)
+    assert not upward, (f"{module} ({_layer(module)}) imports {upward} from a higher layer; move the code down "
+                        f"or the call up (layers, lowest first: {', '.join(ORDER)})")
+
+
+@pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
+def test_only_presentation_and_pages_use_display_packages(module, path):
+    if ORDER.index(_layer(module)) >= ORDER.index("presentation"):
+        return
+    used = sorted(name for name in _imports(path) if name.split(".")[0] in DISPLAY_PACKAGES)
+    assert not used, f"{module} ({_layer(module)}) imports {used}: the science knows nothing about display"
+
+
+def test_the_engine_imports_nothing_else_of_analysis():
+    for module, path in MODULES:
+        if _layer(module) == "engine":
+            other = sorted(n for n in _imports(path) if n.startswith("analysis") and not n.startswith("analysis.stats"))
+            assert not other, f"{module} imports {other}: the statistics engine stands alone"
+
+
+def test_nothing_in_analysis_imports_the_renderer_and_the_renderer_imports_no_analysis():
+    for module, path in MODULES:
+        assert not any(n.split(".")[0] == "bookrender" for n in _imports(path)), module
+    for path in (ROOT / "bookrender").rglob("*.py"):
+        science = [n for n in _imports(path) if n.split(".")[0] == "analysis"]
+        assert not science, f"{path.relative_to(ROOT)} imports {science}: the renderer knows no meta-analysis"
+
+
+def test_every_layer_and_module_is_described_in_architecture_md():
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for layer, units in LAYERS.items():
+        assert f"**{layer}**" in text, f"ARCHITECTURE.md does not describe the {layer} layer"
+        for unit in units:
+            if unit == "analysis":
+                continue
+            path = unit.replace(".", "/")
+            assert f"`{path}" in text, f"ARCHITECTURE.md does not place {path} in a layer"
+
+
+def test_the_data_package_allows_exactly_the_provenance_tiers():
+    import json
+
+    from analysis.paths import DATAPACKAGE
+    from analysis.provenance import LEGEND_MEANINGS, TIER_DEFINITIONS, TIERS
+
+    allowed = set()
+    for resource in json.loads(DATAPACKAGE.read_text(encoding="utf-8"))["resources"]:
+        for field in resource["schema"]["fields"]:
+            if field["name"] == "tier":
+                allowed |= set(field.get("constraints", {}).get("enum", []))
+    assert allowed == set(TIERS)
+    assert list(LEGEND_MEANINGS) == list(TIERS) == list(TIER_DEFINITIONS["tier"])
+
+
+def test_every_pooled_outcome_of_the_paper_is_in_the_outcome_registry():
+    from analysis.data import load
+    from analysis.outcomes import outcome_registry
+
+    evidence = load("published_results", "published_result_studies")
+    pooled = evidence.published_results[evidence.published_results["result_key"].isin(
+        set(evidence.published_result_studies["result_key"]))]
+    assert set(pooled["outcome"]) <= set(outcome_registry(evidence))

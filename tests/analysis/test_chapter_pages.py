@@ -1,0 +1,79 @@
+"""The chapter modules: every page computes from the data, refers to studies by id or role (a
+renamed study label changes the names on the page and nothing else), and every value a chapter's
+prose reads exists on its page."""
+import csv
+import importlib
+import re
+import shutil
+
+import pytest
+
+from analysis.chapters import CHAPTER_MODULES, Page
+from analysis.data import load
+from analysis.paths import DATA_DIR, ROOT
+
+#: the .qmd file of each chapter module.
+QMD = {"index": "index.qmd", "methods": "chapters/01-methods.qmd", "skin": "chapters/02-skin.qmd",
+       "muscle": "chapters/03-muscle.qmd", "ck": "chapters/04-ck.qmd", "adm_ild": "chapters/05-adm-ild.qmd",
+       "safety": "chapters/06-safety.qmd", "limitations": "chapters/07-limitations.qmd",
+       "reproduction": "chapters/appendix-reproduction.qmd"}
+RENAMED = " (renamed)"
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory):
+    """All of data/ with every study label changed ("Paik 2021" -> "Paik 2021 (renamed)")."""
+    data = tmp_path_factory.mktemp("renamed") / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "studies.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("label")
+    for row in rows[1:]:
+        row[column] += RENAMED
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return load(data_dir=data)
+
+
+def test_every_chapter_has_a_module_and_the_module_list_matches():
+    assert set(QMD) == set(CHAPTER_MODULES)
+    for name, qmd in QMD.items():
+        assert f"from analysis.chapters import {name}" in (ROOT / qmd).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", CHAPTER_MODULES)
+def test_every_value_the_prose_reads_is_on_the_page(name, evidence):
+    page = importlib.import_module(f"analysis.chapters.{name}").page(evidence)
+    assert isinstance(page, Page)
+    text = (ROOT / QMD[name]).read_text(encoding="utf-8")
+    wanted = set(re.findall(r"page\.(\w+)", text))
+    assert wanted, f"{QMD[name]} reads nothing from its page"
+    assert wanted <= set(page), f"{QMD[name]} reads values its page lacks: {sorted(wanted - set(page))}"
+
+
+@pytest.mark.parametrize("name", CHAPTER_MODULES)
+def test_pages_compute_when_every_study_label_is_renamed(name, evidence, renamed):
+    module = importlib.import_module(f"analysis.chapters.{name}")
+    before, after = module.page(evidence), module.page(renamed)
+    assert list(before) == list(after)
+    any_label = re.compile("|".join(re.escape(label) for label in sorted(evidence.study_labels().values(),
+                                                                           key=len, reverse=True)))
+    for key in before:
+        if not isinstance(before[key], str):
+            continue
+        expected = any_label.sub(lambda found: found.group(0) + RENAMED, before[key])
+        assert after[key] == expected, f"{name}.{key}: a study label changed more than the name on the page"
+
+
+def test_a_page_is_read_only_and_names_its_values_when_asked_for_a_missing_one(evidence):
+    page = importlib.import_module("analysis.chapters.ck").page(evidence)
+    with pytest.raises(AttributeError, match="read-only"):
+        page.u_text = "x"
+    with pytest.raises(AttributeError, match="has no value 'nope'; it has: .*u_text"):
+        page.nope
