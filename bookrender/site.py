@@ -190,16 +190,20 @@ def add_figure_provenance(body: str, prov: dict) -> str:
 
 # --- headings ------------------------------------------------------------------------------------
 
-_SECTION_HEADING = re.compile(r'(<section id="(?P<id>[^"]+)" class="[^"]*level[2-6][^"]*"[^>]*>\n<h[2-6][^>]*>)'
-                              r'(?P<text>.*?)(</h[2-6]>)', re.S)
+_SECTION_HEADING = re.compile(r'<section id="(?P<id>[^"]+)" class="(?P<cls>[^"]*level(?P<level>[1-6])[^"]*)"(?P<rest>[^>]*)>\n'
+                              r'<h(?P=level)(?P<hattrs>[^>]*)>(?P<text>.*?)</h(?P=level)>', re.S)
 
 
 def add_heading_anchors(body: str) -> str:
-    """A "#" link to itself at the end of every section heading (shown on hover and focus)."""
+    """Each section's id moves to its heading (so that search results and the table of contents
+    point at the heading itself), and every heading below the title gets a "#" link to itself
+    (shown on hover and focus)."""
     def anchor(m: re.Match) -> str:
-        ident = html.escape(m.group("id"))
-        return (f'{m.group(1)}{m.group("text")}<a class="anchor-link" href="#{ident}" '
-                f'aria-label="Link to this section" data-pagefind-ignore>#</a>{m.group(4)}')
+        ident, level = m.group("id"), m.group("level")
+        link = "" if level == "1" else (f'<a class="anchor-link" href="#{ident}" aria-label="Link to this section" '
+                                        f'data-pagefind-ignore>#</a>')
+        return (f'<section class="{m.group("cls")}"{m.group("rest")} aria-labelledby="{ident}">\n'
+                f'<h{level} id="{ident}"{m.group("hattrs")}>{m.group("text")}{link}</h{level}>')
     return _SECTION_HEADING.sub(anchor, body)
 
 

@@ -59,6 +59,16 @@ function distance(a, b, limit) {
   return d[a.length][b.length];
 }
 
+async function beginsAWord(word) {
+  const words = await loadVocabulary();
+  const clean = word.replace(/[^\p{L}\p{N}]/gu, "");
+  if (clean.length < 3) { return true; }
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (words[mid] < clean) { lo = mid + 1; } else { hi = mid; } }
+  return lo < words.length && words[lo].startsWith(clean);
+}
+
 async function closeSpelling(word) {
   const words = await loadVocabulary();
   const limit = word.length >= 8 ? 2 : 1;
@@ -135,24 +145,15 @@ async function run(query) {
   const terms = query.trim();
   if (!terms) { clear(""); return; }
   const pf = await loadPagefind();
-  let search = await pf.search(terms);
-  let shown = terms;
-  let note = "";
-  if (search && search.results.length === 0) {
-    // A word found nowhere: try the closest spelling of each such word in the book.
-    const words = terms.toLowerCase().split(/\s+/).filter(Boolean);
-    const fixed = [];
-    for (const w of words) {
-      const alone = await pf.search(w);
-      fixed.push(alone.results.length ? w : ((await closeSpelling(w)) || w));
-    }
-    const corrected = fixed.join(" ");
-    if (corrected !== words.join(" ")) {
-      search = await pf.search(corrected);
-      shown = corrected;
-      note = `No results for “${terms}”; showing results for “${corrected}”. `;
-    }
-  }
+  // A word that begins no word of the book is a misspelling: search for its closest spelling instead
+  // (Pagefind itself would fall back to ever shorter prefixes and find unrelated words).
+  const words = terms.toLowerCase().split(/\s+/).filter(Boolean);
+  const fixed = [];
+  for (const w of words) { fixed.push((await beginsAWord(w)) ? w : ((await closeSpelling(w)) || w)); }
+  const corrected = fixed.join(" ");
+  const shown = corrected !== words.join(" ") ? corrected : terms;
+  const note = shown !== terms ? `No results for “${terms}”; showing results for “${corrected}”. ` : "";
+  const search = await pf.search(shown);
   if (mine !== generation || search === null) { return; }  // a newer query has started
   const pages = await Promise.all(search.results.map((r) => r.data()));
   if (mine !== generation) { return; }

@@ -123,6 +123,7 @@
         box.appendChild(alt);
       }
     } else {
+      if (/^H[1-6]$/.test(target.tagName) && target.parentElement) { target = target.parentElement; }
       var heading = target.querySelector("h1, h2, h3, h4, h5, h6");
       if (heading) {
         var title = document.createElement("p");

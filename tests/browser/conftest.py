@@ -1,5 +1,11 @@
-"""The built book (tests/conftest.py `built_book`) served on 127.0.0.1, and Chromium."""
+"""The built book (tests/conftest.py `built_book`) served on 127.0.0.1, and Chromium.
+
+`BOOKRENDER_TEST_SITE=/path/to/_site` runs the browser tests against a site built beforehand
+(for working on the site's look and behaviour without rebuilding the book each time)."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -7,8 +13,11 @@ from tests.browser.chromium import browser_context, chromium_browser, serve  # n
 
 
 @pytest.fixture(scope="session")
-def site_dir(built_book):
-    return built_book.output_dir
+def site_dir(request):
+    prebuilt = os.environ.get("BOOKRENDER_TEST_SITE")
+    if prebuilt:
+        return Path(prebuilt)
+    return request.getfixturevalue("built_book").output_dir
 
 
 @pytest.fixture(scope="session")

@@ -43,10 +43,12 @@ _ALL_SETTLED = """() => Array.from(document.querySelectorAll("div.vega-chart")).
 })"""
 
 # The text a reader reads on the page, as the search index sees it: the page body without the
-# previous/next links, the version box of the front page, and the drawn charts.
+# previous/next links, the version box of the front page, the drawn charts, and what Pagefind is
+# told to ignore (the code-and-data links, the heading anchors).
 _READING_TEXT = """() => {
   const main = document.querySelector("#quarto-document-content").cloneNode(true);
-  main.querySelectorAll("nav.page-navigation, .book-citation, div.vega-chart, script, style").forEach(e => e.remove());
+  main.querySelectorAll("nav.page-navigation, .book-citation, div.vega-chart, script, style, noscript, .print-only, " +
+                        "[data-pagefind-ignore]").forEach(e => e.remove());
   return main.textContent;
 }"""
 

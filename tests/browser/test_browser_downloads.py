@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.render]
 DOWNLOADS_PER_LOAD = 5
 
 
-def test_every_download_link_delivers_its_file(browser_context, site_url, built_book, tmp_path):
-    pdf_bytes = built_book.pdf.read_bytes()
+def test_every_download_link_delivers_its_file(browser_context, site_url, site_dir, tmp_path):
+    pdf = next(site_dir.glob("*.pdf"))  # the book's PDF in the site under test
+    pdf_bytes = pdf.read_bytes()
     visit = open_page(browser_context)
     problems = []
     pdf_links = csv_links = 0
@@ -49,9 +50,9 @@ def test_every_download_link_delivers_its_file(browser_context, site_url, built_
                     problems.append(f"{where}: not a CSV with a header and rows ({len(rows)} rows, widths {widths})")
             else:
                 pdf_links += 1
-                if download.suggested_filename != built_book.pdf.name or payload != pdf_bytes:
+                if download.suggested_filename != pdf.name or payload != pdf_bytes:
                     problems.append(f"{where}: got {download.suggested_filename!r} ({len(payload)} bytes), "
-                                    f"expected the book's {built_book.pdf.name} ({len(pdf_bytes)} bytes)")
+                                    f"expected the book's {pdf.name} ({len(pdf_bytes)} bytes)")
     assert pdf_links >= len(CHAPTER_PAGES), f"only {pdf_links} PDF links were clicked"
     assert problems == [], "\n".join(problems)
     assert visit.recorder.problems() == {}, visit.recorder.problems()
