@@ -12,7 +12,7 @@ __all__ = ["Evidence", "TABLE_NAMES"]
 TABLE_NAMES = (
     "sources", "studies", "arms", "study_facts", "outcomes", "published_results", "published_result_studies",
     "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts", "paper_statements",
-    "outcome_definitions",
+    "outcome_definitions", "update_searches", "update_records", "new_studies", "new_study_results",
 )
 
 
@@ -48,6 +48,10 @@ class Evidence:
     excluded_report_facts: pd.DataFrame | None = None
     paper_statements: pd.DataFrame | None = None
     outcome_definitions: pd.DataFrame | None = None
+    update_searches: pd.DataFrame | None = None
+    update_records: pd.DataFrame | None = None
+    new_studies: pd.DataFrame | None = None
+    new_study_results: pd.DataFrame | None = None
     derivations: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:
