@@ -4,7 +4,9 @@ grid and leave-one-out, for every outcome with at least one public effect.
 :func:`full_grid` crosses, for each such outcome, every r of ``settings.rs`` with the tau² estimators
 DL, REML and PM and the normal and Hartung-Knapp intervals (one pooled row each, ``omitted`` empty),
 and adds a leave-one-out row per omitted study wherever the engine allows it (k >= 2; k >= 3 for
-Hartung-Knapp). A combination the engine cannot pool (Hartung-Knapp with one study) stays as a row
+Hartung-Knapp). The pooling, leave-one-out and correlation sweep are the engine's
+(:func:`analysis.stats.leave_one_out`, :func:`analysis.stats.correlation_sweep`); this module only
+feeds them the public effects and lays their results out as one table. A combination the engine cannot pool (Hartung-Knapp with one study) stays as a row
 with empty results and a note. Only the changes built from before/after SDs depend on r; their
 inputs are read once and re-derived per r (:func:`analysis.stats.mean_change_from_pre_post`).
 The default evidence is loaded once per process and cached (:func:`cached_evidence`).
@@ -19,7 +21,7 @@ import pandas as pd
 from analysis.data import Evidence, load
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.outcomes import outcome_registry
-from analysis.stats import Z95, mean_change_from_pre_post, pool
+from analysis.stats import Z95, PooledResult, correlation_sweep, leave_one_out, mean_change_from_pre_post, pool
 from analysis.study_effects import study_effects
 
 __all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "POOL_SERIES", "cached_evidence", "public_outcomes",
@@ -71,15 +73,30 @@ def effects_at_r(effects: pd.DataFrame, inputs: dict[int, pd.Series], r: float) 
     return yi, vi
 
 
-def _row(outcome: str, scale: str, r: float, method: str, ci_method: str, omitted: str, y, v, labels) -> dict:
+def _row(outcome: str, scale: str, r: float, method: str, ci_method: str, omitted: str, k: int,
+         result: PooledResult | None) -> dict:
     base = {"outcome": outcome, "scale": scale, "r": r, "method": method, "ci_method": ci_method,
-            "omitted": omitted, "k": len(y)}
-    if ci_method == "knha" and len(y) < 2:
+            "omitted": omitted, "k": k}
+    if result is None:
         return {**base, "note": "Hartung-Knapp needs at least 2 studies"}
-    res = pool(y, v, method=method, ci_method=ci_method, labels=labels, tau2_ci=None)
-    return {**base, "estimate": res.estimate, "se": res.se, "ci_low": res.ci_low, "ci_high": res.ci_high,
-            "tau2": res.tau2, "i2_pct": res.i2_pct, "q_p": res.q_p, "pi_low": res.pi_low, "pi_high": res.pi_high,
-            "note": "; ".join(res.notes)}
+    return {**base, "estimate": result.estimate, "se": result.se, "ci_low": result.ci_low, "ci_high": result.ci_high,
+            "tau2": result.tau2, "i2_pct": result.i2_pct, "q_p": result.q_p, "pi_low": result.pi_low,
+            "pi_high": result.pi_high, "note": "; ".join(result.notes)}
+
+
+def _method_rows(outcome: str, scale: str, r: float, method: str, ci_method: str, y: np.ndarray, v: np.ndarray,
+                 labels: list[str]) -> list[dict]:
+    """The all-study row of one estimator and interval and, where the engine allows it, its
+    leave-one-out rows (:func:`analysis.stats.leave_one_out`)."""
+    options = dict(method=method, ci_method=ci_method, tau2_ci=None)
+    if ci_method == "knha" and len(y) < 2:
+        return [_row(outcome, scale, r, method, ci_method, "", len(y), None)]
+    if len(y) < (3 if ci_method == "knha" else 2):
+        return [_row(outcome, scale, r, method, ci_method, "", len(y), pool(y, v, labels=labels, **options))]
+    loo = leave_one_out(y, v, labels, **options)
+    return [_row(outcome, scale, r, method, ci_method, "", len(y), loo.full),
+            *(_row(outcome, scale, r, method, ci_method, label, len(y) - 1, result)
+              for label, result in zip(loo.omitted, loo.results))]
 
 
 def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:
@@ -88,21 +105,16 @@ def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAP
     Rows without leave-one-out: outcomes x len(settings.rs) x 3 estimators x 2 intervals.
     """
     evidence = cached_evidence() if evidence is None else evidence
+    registry = outcome_registry(evidence)
     rows = []
     for outcome, effects in public_outcomes(evidence, settings).items():
         inputs = _r_inputs(evidence, effects)
         labels = list(effects["label"])
-        scale = outcome_registry(evidence)[outcome].scale
         for r in settings.rs:
             y, v = effects_at_r(effects, inputs, r)
             for method in GRID_METHODS:
                 for ci_method in GRID_CI_METHODS:
-                    rows.append(_row(outcome, scale, r, method, ci_method, "", y, v, labels))
-                    if len(y) >= (3 if ci_method == "knha" else 2):
-                        for j, label in enumerate(labels):
-                            keep = np.arange(len(y)) != j
-                            rows.append(_row(outcome, scale, r, method, ci_method, label, y[keep], v[keep],
-                                             [x for x, m in zip(labels, keep) if m]))
+                    rows += _method_rows(outcome, registry[outcome].scale, r, method, ci_method, y, v, labels)
     return pd.DataFrame(rows, columns=list(GRID_COLUMNS))
 
 
@@ -121,6 +133,8 @@ def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
         raise ValueError(f"outcome {outcome!r} has no public effect to sweep; outcomes with some: "
                          f"{', '.join(public_outcomes(evidence, settings))}")
     inputs = _r_inputs(evidence, effects)
+    pooled = correlation_sweep(lambda r: effects_at_r(effects, inputs, r), settings.rs, tau2_ci=None,
+                               **settings.pool_options()).set_index("r")
     rows = []
     for r in settings.rs:
         y, v = effects_at_r(effects, inputs, r)
@@ -128,7 +142,7 @@ def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
             se = float(np.sqrt(v[i]))
             rows.append({"series": sweep_series(effects["label"].iloc[i]), "r": r, "estimate": y[i],
                          "ci_low": y[i] - Z95 * se, "ci_high": y[i] + Z95 * se, "se": se})
-        res = pool(y, v, labels=list(effects["label"]), tau2_ci=None, **settings.pool_options())
-        rows.append({"series": POOL_SERIES, "r": r, "estimate": res.estimate, "ci_low": res.ci_low,
-                     "ci_high": res.ci_high, "se": res.se})
+        res = pooled.loc[r]
+        rows.append({"series": POOL_SERIES, "r": r, "estimate": res["estimate"], "ci_low": res["ci_low"],
+                     "ci_high": res["ci_high"], "se": res["se"]})
     return pd.DataFrame(rows)

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.consistency.intervals import Z_95
 from analysis.format import fmt_int
-from analysis.stats import odds_ratio, recover_from_ci, risk_ratio
+from analysis.stats import Z95, odds_ratio, recover_from_ci, risk_ratio
 
 __all__ = [
     "RatioPair",
@@ -57,8 +56,8 @@ def ratio_pair(events_treat: int, total_treat: int, events_ctrl: int, total_ctrl
     rr, orr = (f(events_treat, total_treat, events_ctrl, total_ctrl) for f in (risk_ratio, odds_ratio))
     return RatioPair(
         events_treat, total_treat, events_ctrl, total_ctrl,
-        math.exp(rr.yi), math.exp(rr.yi - Z_95 * rr.se), math.exp(rr.yi + Z_95 * rr.se), rr.se,
-        math.exp(orr.yi), math.exp(orr.yi - Z_95 * orr.se), math.exp(orr.yi + Z_95 * orr.se), orr.se,
+        math.exp(rr.yi), math.exp(rr.yi - Z95 * rr.se), math.exp(rr.yi + Z95 * rr.se), rr.se,
+        math.exp(orr.yi), math.exp(orr.yi - Z95 * orr.se), math.exp(orr.yi + Z95 * orr.se), orr.se,
     )
 
 

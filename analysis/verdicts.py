@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analysis.stats import half_unit
+
 __all__ = ["VERDICTS", "REPRODUCED", "DIFFERS", "NOT_REPRODUCIBLE", "NO_NUMBER", "Comparison", "half_unit",
            "within_rounding", "compare"]
 
@@ -25,13 +27,6 @@ VERDICTS = (REPRODUCED, DIFFERS, NOT_REPRODUCIBLE, NO_NUMBER)
 #: float noise allowed on top of half a unit (a regenerated value exactly on the rounding
 #: boundary counts as reproduced: it may have been printed either way).
 _EPS = 1e-9
-
-
-def half_unit(decimals: int) -> float:
-    """Half a unit of the last printed decimal: 0.005 for 2 decimals, 0.5 for none."""
-    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
-    return 0.5 * 10.0 ** (-decimals)
 
 
 def within_rounding(published: float, decimals: int, regenerated: float) -> bool:

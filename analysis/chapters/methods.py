@@ -6,12 +6,13 @@ from analysis.bias import item_texts, risk_of_bias_long, risk_of_bias_table, too
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.figures import ChartView, prisma_flow, traffic_light
-from analysis.format import est_ci, fmt_int, fmt_num, fmt_yes_no
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_yes_no
 from analysis.limitations import size_rule_patients
 from analysis.provenance import tier_table
 from analysis.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
                                 selection_arithmetic, step_count)
-from analysis.settings import PAPER_SETTINGS, describe
+from analysis.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS
+from analysis.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe
 from analysis.tables import TableView
 
 __all__ = ["TABLES", "page"]
@@ -78,6 +79,9 @@ def _measures(evidence: Evidence) -> dict[str, object]:
         "death_printed": est_ci(death["estimate"], death["ci_low"], death["ci_high"]),
         "n_death_studies": fmt_int(members.loc[members["result_key"] == "death.rr", "study_id"].nunique()),
         "paper_model": describe(PAPER_SETTINGS),
+        "sensitivity_estimators": fmt_list(ESTIMATOR_SHORT_NAMES[m] for m in GRID_METHODS if m != PAPER_SETTINGS.method),
+        "sensitivity_intervals": fmt_list(INTERVAL_SHORT_NAMES[m] for m in GRID_CI_METHODS
+                                          if m != PAPER_SETTINGS.ci_method),
         "r_low": fmt_num(min(PAPER_SETTINGS.rs), 1),
         "r_high": fmt_num(max(PAPER_SETTINGS.rs), 1),
     }

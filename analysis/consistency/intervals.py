@@ -16,14 +16,13 @@ import math
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.result import CheckResult, overall_status, rounding_half_unit
+from analysis.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_num, fmt_p
-from analysis.stats import recover_from_ci
+from analysis.stats import Z95, half_unit, recover_from_ci
 from analysis.stats.recover import decimals_of
 
 __all__ = ["check_ci_symmetry", "check_p_against_ci", "implied_p_range", "result_scale", "stated_intervals"]
 
-Z_95 = float(stats.norm.isf(0.025))
 
 
 def result_scale(measure_named: object) -> str:
@@ -96,11 +95,11 @@ def implied_p_range(estimate: float, ci_low: float, ci_high: float, *, scale: st
     their last decimal (``decimals``, or each number's own shown decimals when None): the values
     the unrounded interval could have had.
     """
-    h_est, h_low, h_high = (rounding_half_unit(decimals_of(x) if decimals is None else decimals)
+    h_est, h_low, h_high = (half_unit(decimals_of(x) if decimals is None else decimals)
                             for x in (estimate, ci_low, ci_high))
 
     def p_of(e: float, lo: float, hi: float) -> float:
-        se = (_g(hi, scale) - _g(lo, scale)) / (2 * Z_95)
+        se = (_g(hi, scale) - _g(lo, scale)) / (2 * Z95)
         return float(2 * stats.norm.sf(abs(_g(e, scale)) / se))
 
     centre = p_of(estimate, ci_low, ci_high)
@@ -124,7 +123,7 @@ def check_p_against_ci(evidence) -> CheckResult:
     for _, row in rows.iterrows():
         est, low, high, scale = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row["scale"]
         p_printed = float(row["p_unlabelled"])
-        half_p = rounding_half_unit(decimals_of(p_printed))
+        half_p = half_unit(decimals_of(p_printed))
         p, p_min, p_max = implied_p_range(est, low, high, scale=scale)
         null = 1.0 if scale == "log" else 0.0
         excludes_null = not (low <= null <= high)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["STATUSES", "CheckResult", "overall_status", "rounding_half_unit"]
+__all__ = ["STATUSES", "CheckResult", "overall_status"]
 
 #: "consistent": the paper agrees with itself here; "inconsistent": it does not (by more than
 #: its rounding explains); "cannot check": an input needed for the comparison is not public.
@@ -47,11 +47,3 @@ def overall_status(statuses: Iterable[str]) -> str:
     if "consistent" in seen:
         return "consistent"
     return "cannot check"
-
-
-def rounding_half_unit(decimals: int) -> float:
-    """Half a unit of the last published decimal: a value printed with ``decimals`` decimals
-    lies within +/- this of the unrounded number."""
-    if not (isinstance(decimals, int) and decimals >= 0):
-        raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
-    return 0.5 * 10.0 ** (-decimals)

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.intervals import Z_95, stated_intervals
-from analysis.consistency.result import CheckResult, overall_status, rounding_half_unit
+from analysis.consistency.intervals import stated_intervals
+from analysis.consistency.result import CheckResult, overall_status
 from analysis.format import est_ci, fmt_num
-from analysis.stats import pool, recover_from_ci
+from analysis.stats import Z95, half_unit, pool, recover_from_ci
 from analysis.stats.recover import decimals_of
 
 __all__ = ["SUBGROUP_FACTORS", "combine_subgroups", "check_subgroups_against_overall"]
@@ -46,13 +46,13 @@ def combine_subgroups(estimates, ci_lows, ci_highs) -> dict[str, float]:
     est, low, high = (np.asarray(x, dtype=float) for x in (estimates, ci_lows, ci_highs))
     if not (est.size == low.size == high.size) or est.size < 2:
         raise ValueError(f"expected at least two subgroups with estimate and CI, but got {est.size}, {low.size}, {high.size}")
-    halves = np.array([[rounding_half_unit(decimals_of(x)) for x in row] for row in (est, low, high)])
-    centre = _fe(est, (high - low) / (2 * Z_95))
+    halves = np.array([[half_unit(decimals_of(x)) for x in row] for row in (est, low, high)])
+    centre = _fe(est, (high - low) / (2 * Z95))
     outcomes = []
     for signs in itertools.product((-1.0, 1.0), repeat=3 * est.size):
         d = np.asarray(signs).reshape(3, est.size) * halves
         lo, hi = low + d[1], high + d[2]
-        outcomes.append(_fe(est + d[0], (hi - lo) / (2 * Z_95)))
+        outcomes.append(_fe(est + d[0], (hi - lo) / (2 * Z95)))
     arr = np.asarray(outcomes)
     names = ("estimate", "ci_low", "ci_high", "q_between")
     result = dict(zip(names, centre))
@@ -86,8 +86,8 @@ def check_subgroups_against_overall(evidence, outcome: str = "cdasi_activity") -
         subs = _one_row_per_key(rows[rows["subgroup_factor"] == factor])
         combo = combine_subgroups(subs["estimate"], subs["ci_low"], subs["ci_high"])
         within = all(
-            combo[f"{name}_min"] - rounding_half_unit(decimals_of(overall[name])) <= overall[name]
-            <= combo[f"{name}_max"] + rounding_half_unit(decimals_of(overall[name]))
+            combo[f"{name}_min"] - half_unit(decimals_of(overall[name])) <= overall[name]
+            <= combo[f"{name}_max"] + half_unit(decimals_of(overall[name]))
             for name in ("estimate", "ci_low", "ci_high")
         )
         records.append({
@@ -100,8 +100,8 @@ def check_subgroups_against_overall(evidence, outcome: str = "cdasi_activity") -
             "combined_ci_high_max": combo["ci_high_max"], "published_overall": overall["estimate"],
             "published_ci_low": overall["ci_low"], "published_ci_high": overall["ci_high"],
             "difference": combo["estimate"] - overall["estimate"],
-            "combined_se": (combo["ci_high"] - combo["ci_low"]) / (2 * Z_95),
-            "published_se": (overall["ci_high"] - overall["ci_low"]) / (2 * Z_95), "q_between": combo["q_between"],
+            "combined_se": (combo["ci_high"] - combo["ci_low"]) / (2 * Z95),
+            "published_se": (overall["ci_high"] - overall["ci_low"]) / (2 * Z95), "q_between": combo["q_between"],
             "q_overall_from_p": q_overall, "q_between_within_q_overall": combo["q_between"] <= q_overall,
             "status": "consistent" if within else "inconsistent",
         })

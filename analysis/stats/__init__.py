@@ -30,7 +30,7 @@ from analysis.stats.median_conversion import (
 )
 from analysis.stats.metaregression import MetaRegression, meta_regression
 from analysis.stats.pooling import CI_METHODS, PI_METHODS, POOL_METHODS, Z95, PooledResult, pool
-from analysis.stats.recover import RecoveredEffect, recover_from_ci
+from analysis.stats.recover import RecoveredEffect, half_unit, recover_from_ci
 from analysis.stats.sensitivity import (
     DEFAULT_CORRELATIONS,
     LeaveOneOutResult,
@@ -68,6 +68,7 @@ __all__ = [
     "correlation_sweep",
     "egger_test",
     "exclusion_sets",
+    "half_unit",
     "heterogeneity",
     "i2_from_q_pct",
     "i2_from_tau2_pct",

@@ -15,7 +15,7 @@ from scipy import special
 
 from analysis.stats._validate import check_choice, check_finite, check_level
 
-__all__ = ["SCALES", "RecoveredEffect", "decimals_of", "recover_from_ci"]
+__all__ = ["SCALES", "RecoveredEffect", "decimals_of", "half_unit", "recover_from_ci"]
 
 #: "identity" for differences; "log" for ratios (estimate and bounds must be > 0).
 SCALES = ("identity", "log")
@@ -44,6 +44,18 @@ class RecoveredEffect:
     def p_value(self) -> float:
         """The two-sided Wald p-value of ``yi`` against 0 that the interval implies: 2 Phi(-|yi| / se)."""
         return float(2.0 * special.ndtr(-abs(self.yi / self.se)))
+
+
+def half_unit(decimals: int) -> float:
+    """Half a unit of the last printed decimal: 0.005 for 2 decimals, 0.5 for none. A number printed
+    with ``decimals`` decimals stands for every value within this distance of it.
+
+    Source: rounding to the nearest unit of the last decimal (ISO 80000-1, Annex B); the paper's
+    printed numbers are read this way by the verdicts and the consistency checks.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
+    return 0.5 * 10.0 ** (-decimals)
 
 
 def decimals_of(*values: float) -> int:
@@ -104,11 +116,11 @@ def recover_from_ci(
         decimals = decimals_of(est, low, high)
     elif not (isinstance(decimals, int) and decimals >= 0):
         raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
-    half_unit = 0.5 * 10.0 ** (-decimals)
-    if scale == "log" and low - half_unit <= 0:
+    half = half_unit(decimals)
+    if scale == "log" and low - half <= 0:
         raise ValueError(
             "scale='log' needs a ratio interval above 0 even after rounding by half a unit "
-            f"({half_unit}), but got ci_low={low!r}; give more decimals or use scale='identity'"
+            f"({half}), but got ci_low={low!r}; give more decimals or use scale='identity'"
         )
     z = float(special.ndtri(0.5 + level / 2))
     g_est, g_low, g_high = (_to_scale(x, scale) for x in (est, low, high))
@@ -118,8 +130,8 @@ def recover_from_ci(
     def shift(x: float, delta: float) -> float:
         return _to_scale(x + delta, scale) - _to_scale(x, scale)
 
-    widest = shift(high, half_unit) + shift(low, half_unit) - 2.0 * shift(est, -half_unit)
-    narrowest = shift(high, -half_unit) + shift(low, -half_unit) - 2.0 * shift(est, half_unit)
+    widest = shift(high, half) + shift(low, half) - 2.0 * shift(est, -half)
+    narrowest = shift(high, -half) + shift(low, -half) - 2.0 * shift(est, half)
     tolerance = max(abs(widest), abs(narrowest))
     symmetric = abs(asymmetry) <= tolerance * (1 + 1e-9)
     if symmetric:
