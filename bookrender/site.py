@@ -122,8 +122,8 @@ def with_book_citations(markdown: str, order: list[str]) -> str:
     """A page's markdown that cites the book's keys first, in book order (so that citeproc numbers
     every citation as the PDF does), with a "References" section at its end when it cites anything.
     `page_references` removes the leading citations and the entries the page does not cite."""
-    if not order or not re.search(r"@[\w]", markdown):
-        return markdown
+    if not order or "@" not in markdown or not citation_order([markdown]):
+        return markdown  # the page cites nothing: no list, no heading
     lead = " ".join(f"[@{key}]" for key in order)
     return (f"::: {{.{CITATION_ORDER_CLASS}}}\n{lead}\n:::\n\n{markdown.rstrip()}\n\n"
             f"## References {{#references .unnumbered}}\n\n::: {{#refs}}\n:::\n")

@@ -57,6 +57,10 @@ def test_the_order_of_first_citation_is_the_combined_books():
     order = citation_order(["See [@b; @a] and `@code` or mail me@x.org.", "Then [@c], again [@a]."])
     assert order == ["b", "a", "c"]
     assert with_book_citations("No citations here.", order) == "No citations here."
+    assert with_book_citations("Write to me@x.org or `@b`.", order) == "Write to me@x.org or `@b`."
+    cited = with_book_citations("As shown [@c].", order)
+    assert cited.startswith("::: {.book-citation-order}\n[@b] [@a] [@c]\n:::") and cited.endswith(
+        "## References {#references .unnumbered}\n\n::: {#refs}\n:::\n")
 
 
 def test_a_page_keeps_only_its_own_references_with_the_book_numbers():
