@@ -128,7 +128,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
                            bibliography=project.bibliography, csl=project.csl, toc_depth=project.toc_depth)
         any_charts = any_charts or html_md.has_charts
         html = render_page(book, pages, i, page.title, fragment.toc, fragment.body, html_md.has_charts,
-                           source=rel, deps=executed[rel].deps)
+                           source=rel, deps=executed[rel].deps, cells=doc.cells)
         sources.update([rel, *executed[rel].deps])
         out = staging / page.path
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -156,14 +156,43 @@ def _is_code(path: str) -> bool:
     return path.endswith(".py") and not path.endswith("__init__.py")
 
 
-def provenance(book: BookInfo, source: str, deps: tuple[str, ...], offset: str) -> dict:
-    """Links to the page's source, and to the data and code it read, in the repository or else in
-    the site's own copy (`source/`)."""
-    def link(path: str) -> dict:
-        return {"path": path, "href": book.links.repo_file(path) or f"{offset}{SOURCE_DIR}/{path}"}
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(?P<base>[\w.]+)[ \t]+import[ \t]+(?P<names>\(?[\w \t,*]+\)?)"
+                     r"|import[ \t]+(?P<modules>[\w., \t]+))", re.M)
 
+
+def direct_imports(cells, deps: tuple[str, ...]) -> list[str]:
+    """The project modules the document's cells import by name (in the order they are imported)."""
+    def module_file(module: str) -> str | None:
+        path = module.replace(".", "/")
+        return next((c for c in (f"{path}.py", f"{path}/__init__.py") if c in deps), None)
+
+    found: list[str] = []
+    for cell in cells:
+        for m in _IMPORT.finditer(cell.source):
+            if m.group("base"):
+                names = [n.split(" as ")[0].strip() for n in m.group("names").strip("()").split(",")]
+                files = [module_file(f"{m.group('base')}.{n}") for n in names if n and n != "*"]
+                files = [f for f in files if f] or [module_file(m.group("base"))]
+            else:
+                files = [module_file(n.split(" as ")[0].strip()) for n in m.group("modules").split(",")]
+            found.extend(f for f in files if f and f not in found)
+    return found
+
+
+def provenance(book: BookInfo, source: str, deps: tuple[str, ...], offset: str, cells=()) -> dict:
+    """Links to the page's source (and each labelled cell's line), to the modules its cells import,
+    and to the data and code it read, in the repository or else in the site's own copy (`source/`)."""
+    def link(path: str, line: int | None = None) -> dict:
+        href = book.links.repo_file(path)
+        if href and line:
+            href += f"#L{line}"
+        return {"path": path, "href": href or f"{offset}{SOURCE_DIR}/{path}", "line": line}
+
+    imports = direct_imports(cells, deps)
     return {"source": link(source), "data": [link(p) for p in deps if _is_data(p)],
-            "code": [link(p) for p in deps if _is_code(p)]}
+            "imports": [link(p) for p in imports],
+            "code": [link(p) for p in deps if _is_code(p) and p not in imports],
+            "cells": {c.label: link(source, c.line) for c in cells if c.label}}
 
 
 _CAPTION = re.compile(r'(<div id="(?P<label>(?:fig|tbl)-[^"]+)" class="book-(?:figure|table)">\n'
@@ -174,11 +203,14 @@ def _provenance_html(prov: dict, label: str) -> str:
     def links(items: list[dict]) -> str:
         return ", ".join(f'<a href="{html.escape(i["href"])}"><code>{html.escape(i["path"])}</code></a>' for i in items)
 
-    parts = [f'<li>Made by the cell <code>{html.escape(label)}</code> of {links([prov["source"]])}</li>']
+    cell = prov["cells"].get(label, prov["source"])
+    where = f' (line {cell["line"]})' if cell.get("line") else ""
+    parts = [f'<li>Made by the cell <code>{html.escape(label)}</code> of {links([cell])}{where}'
+             + (f", with {links(prov['imports'])}" if prov["imports"] else "") + "</li>"]
     if prov["data"]:
         parts.append(f"<li>Data read by this page: {links(prov['data'])}</li>")
     if prov["code"]:
-        parts.append(f"<li>Code run by this page: {links(prov['code'])}</li>")
+        parts.append(f"<li>Other code this page ran: {links(prov['code'])}</li>")
     return ('<details class="provenance" data-pagefind-ignore><summary>Code and data</summary>\n<ul>'
             + "".join(parts) + "</ul>\n</details>\n")
 
@@ -219,7 +251,7 @@ def _description(body: str, fallback: str) -> str:
 
 
 def render_page(book: BookInfo, pages: list[PageInfo], index: int, title_text: str, toc: str, body: str,
-                has_charts: bool, *, source: str = "", deps: tuple[str, ...] = ()) -> str:
+                has_charts: bool, *, source: str = "", deps: tuple[str, ...] = (), cells=()) -> str:
     page = pages[index]
     depth = page.path.count("/")
     offset = "../" * depth
@@ -228,7 +260,7 @@ def render_page(book: BookInfo, pages: list[PageInfo], index: int, title_text: s
     prev = nav[index - 1] if index > 0 else None
     nxt = nav[index + 1] if index + 1 < len(nav) else None
     body = page_references(body)
-    prov = provenance(book, source, deps, offset) if source else None
+    prov = provenance(book, source, deps, offset, cells) if source else None
     if prov:
         body = add_figure_provenance(body, prov)
     body = add_heading_anchors(body)

@@ -20,7 +20,7 @@ LAYERS = {
                 "analysis.study_effects", "analysis.regeneration", "analysis.reproduction", "analysis.published_text",
                 "analysis.published_subgroups", "analysis.public_subgroups", "analysis.sensitivity_grid",
                 "analysis.bias", "analysis.screening", "analysis.survival", "analysis.safety", "analysis.limitations",
-                "analysis.consistency", "analysis.summary"),
+                "analysis.consistency", "analysis.summary", "analysis.living", "analysis.changes"),
     "presentation": ("analysis.figures", "analysis.tables", "analysis.forest_frames", "analysis.efficacy_views",
                      "analysis.common"),
     "pages": ("analysis.chapters", "analysis"),

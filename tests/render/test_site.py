@@ -97,3 +97,21 @@ def test_unknown_repo_actions_are_refused(tmp_path):
     (mini / "_quarto.yml").write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match="repo-actions"):
         load_project(mini)
+
+
+def test_a_figure_names_its_cell_and_line_and_the_modules_the_cells_import():
+    from bookrender.qmd import Cell
+
+    cells = (Cell("import analysis\nfrom analysis.chapters import skin, other as o\nfrom analysis.figures import show",
+                  {}, 3),
+             Cell("show(skin.page().forest)", {"label": "fig-x"}, 12))
+    deps = ("analysis/__init__.py", "analysis/chapters/__init__.py", "analysis/chapters/skin.py",
+            "analysis/figures/__init__.py", "analysis/figures/forest.py", "data/a.csv")
+    prov = provenance(_book(repo_url="https://example.org/o/r"), "chapters/two.qmd", deps, "../", cells)
+    assert [i["path"] for i in prov["imports"]] == ["analysis/__init__.py", "analysis/chapters/skin.py",
+                                                    "analysis/figures/__init__.py"]
+    assert [i["path"] for i in prov["code"]] == ["analysis/figures/forest.py"]
+    body = ('<div id="fig-x" class="book-figure">\n<div class="fig-caption">\n<p>Figure</p>\n</div>\n</div>\n')
+    out = add_figure_provenance(body, prov)
+    assert 'href="https://example.org/o/r/blob/main/chapters/two.qmd#L12"><code>chapters/two.qmd</code></a> (line 12)' in out
+    assert 'href="https://example.org/o/r/blob/main/analysis/chapters/skin.py"' in out
