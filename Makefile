@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium clean
+.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium clean release
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ test-quarto: $(STAMP) chromium
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not render and not browser" $(PYTEST_ARGS)
+
+# Record a release of this version (pyproject.toml): its data in releases/<version>/data/, its date in
+# releases/DATES, CHANGELOG.md recomputed from all releases; then commit and tag v<version>.
+release: $(STAMP)
+	$(PY) -m analysis.changes --snapshot
+	$(PY) -m analysis.changes --date $(or $(RELEASE_DATE),$$(date -u +%F))
+	$(PY) -m analysis.changes > CHANGELOG.md
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -1,0 +1,125 @@
+"""The chapter 'New evidence since the paper': the update search, its flow, the new studies beside
+the paper's synthesis, what they add to each outcome, and the updated death analysis."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import living
+from analysis.chapters.page import Page
+from analysis.data import Evidence, load
+from analysis.figures import ChartView, prisma_flow
+from analysis.figures.forest import forest_plot
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_pct
+from analysis.tables import TableView
+
+__all__ = ["page", "TABLES"]
+
+TABLES = ("studies", "arms", "outcomes", "sources", "update_searches", "update_records", "new_studies",
+          "new_study_results")
+
+
+def _death(evidence: Evidence) -> dict[str, object]:
+    death = living.updated_death(evidence)
+    effects = death.effects
+    rows = []
+    for i, r in enumerate(effects.itertuples()):
+        new = r.source != "paper's study"
+        rows.append(dict(row_order=i, label=f"{r.label}{' (new)' if new else ''}", row_type="study",
+                         estimate=r.rr, ci_low=r.ci_low, ci_high=r.ci_high, tier=r.tier.split(",")[0],
+                         n=r.total_jak + r.total_ctrl, weight_pct=r.weight_pct,
+                         source="new since the paper" if new else "included by the paper"))
+    values: dict[str, object] = {"death_k": fmt_int(death.k)}
+    if death.pooled is not None:
+        rr, low, high = death.pooled_ratio()
+        rows.append(dict(row_order=len(rows), label="Pooled (random effects, DL)", row_type="overall",
+                         estimate=rr, ci_low=low, ci_high=high, tier="derived", n=int((effects["total_jak"] + effects["total_ctrl"]).sum()),
+                         weight_pct=100.0, source="this update"))
+        values["death_rr"] = est_ci(rr, low, high)
+        values["death_i2"] = fmt_pct(death.pooled.i2_pct)
+    frame = pd.DataFrame(rows)
+    values["death_forest"] = ChartView(
+        forest_plot(frame, null_value=1, log_scale=True, measure_label="Risk ratio (JAK inhibitor / comparator)"),
+        alt_text=("Forest plot on a log risk-ratio axis: " + "; ".join(
+            f"{r['label']} {est_ci(r['estimate'], r['ci_low'], r['ci_high'])}" for r in rows) + "."),
+        data=frame)
+    table = effects.assign(rr_ci=[est_ci(a, b, c) for a, b, c in zip(effects["rr"], effects["ci_low"], effects["ci_high"])])
+    values["death_table"] = TableView(
+        table[["label", "source", "outcome", "events_jak", "total_jak", "events_ctrl", "total_ctrl", "tier", "rr_ci", "note"]],
+        column_labels={"label": "Study", "source": "Found", "outcome": "Outcome", "events_jak": "Events, JAK",
+                       "total_jak": "Patients, JAK", "events_ctrl": "Events, comparator",
+                       "total_ctrl": "Patients, comparator", "tier": "Tier", "rr_ci": "Risk ratio (95% CI)",
+                       "note": "Overlap"})
+    paper_labels = effects.loc[effects["source"] == "paper's study", "label"].tolist()
+    new_labels = effects.loc[effects["source"] != "paper's study", "label"].tolist()
+    values["death_paper_studies"] = fmt_list(paper_labels) if paper_labels else "none"
+    values["death_new_studies"] = fmt_list(new_labels) if new_labels else "none"
+    return values
+
+
+def page(evidence: Evidence | None = None) -> Page:
+    """Everything the chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
+    evidence = load(*TABLES) if evidence is None else evidence
+    flow = living.update_flow(evidence)
+    frame = living.update_prisma_frame(flow)
+    searches = evidence.table("update_searches")
+    studies = evidence.table("new_studies")
+    included = studies[studies["status"] == "included"]
+    randomised = included[included["randomised"].fillna(False).astype(bool)]
+    results = evidence.table("new_study_results")
+    valor = results.set_index("result_id")
+    tis = valor.loc[valor["outcome"].str.startswith("Total Improvement Score (mean)")]
+    tis_jak = tis[tis["arm"] != "placebo"].iloc[0]
+    tis_placebo = tis[tis["arm"] == "placebo"].iloc[0]
+    patients = living.study_patients(included)
+    overlaps = studies[studies["overlap_decision"] == "probable_overlap"]
+    values = {
+        "n_searches": fmt_int(flow.searches),
+        "search_dates": fmt_list(sorted(set(str(d) for d in searches["run_date"]))),
+        "corpora": fmt_list(sorted(set(searches["corpus"]))),
+        "n_identified": fmt_int(flow.identified),
+        "n_duplicates": fmt_int(flow.duplicates),
+        "n_screened": fmt_int(flow.screened),
+        "n_excluded_screening": fmt_int(flow.n_excluded_screening),
+        "n_assessed": fmt_int(flow.assessed),
+        "n_excluded_full": fmt_int(flow.n_excluded_full_text),
+        "n_new_included": fmt_int(flow.new_studies_included),
+        "n_reports_included": fmt_int(flow.reports_included),
+        "n_ongoing": fmt_int(flow.ongoing_studies),
+        "n_awaiting": fmt_int(flow.awaiting_studies),
+        "n_previous": fmt_int(flow.previous_studies),
+        "n_total": fmt_int(flow.total_studies),
+        "flow_adds_up": "adds up at every step" if not flow.problems() else "does not add up: " + "; ".join(flow.problems()),
+        "n_new_patients": fmt_int(int(patients.sum())),
+        "n_randomised": fmt_int(len(randomised)),
+        "randomised_labels": fmt_list(randomised["label"].tolist()) if len(randomised) else "none",
+        "tis_jak": fmt_num(tis_jak["value"], 1), "tis_jak_arm": tis_jak["arm"],
+        "tis_placebo": fmt_num(tis_placebo["value"], 1),
+        "tis_difference": fmt_num(tis_jak["value"] - tis_placebo["value"], 1),
+        "tis_tier": tis_jak["tier"],
+        "n_missing_results": fmt_int(int((results["tier"] == "missing").sum())),
+        "n_results": fmt_int(len(results)),
+        "overlap_sentences": " ".join(f"{r['label']}: {r['overlap_basis']}" for _, r in overlaps.iterrows()),
+        "n_provenance_problems": fmt_int(len(living.provenance_problems(evidence))),
+        "prisma": ChartView(prisma_flow(frame), data=frame, alt_text=(
+            f"PRISMA flow of the update: {flow.identified} records from {flow.searches} searches, {flow.duplicates} "
+            f"repeated addresses removed, {flow.screened} screened, {flow.n_excluded_screening} excluded, "
+            f"{flow.assessed} reports assessed, {flow.n_excluded_full_text} excluded, {flow.new_studies_included} new "
+            f"studies included beside the paper's {flow.previous_studies}; {flow.ongoing_studies} ongoing and "
+            f"{flow.awaiting_studies} awaiting classification.")),
+        "studies": TableView(living.new_studies_table(evidence), column_labels={
+            "study": "Study", "status": "Status", "design": "Design", "population": "Population",
+            "treatment": "Treatment", "patients": "Patients", "known_from": "Known from", "tiers": "Tiers of its numbers",
+            "overlap": "Overlap with the paper's studies"}),
+        "additions": TableView(living.outcome_additions(evidence), column_labels={
+            "outcome": "Outcome", "studies": "New studies", "randomised": "Randomised", "numbers": "Numbers found (tier)",
+            "not_found": "Searched for, not found", "adds": "What it adds"}),
+        "results": TableView(results[["study_id", "outcome", "arm", "time_point", "statistic", "value", "events", "total",
+                                      "percent", "ci_low", "ci_high", "p_value", "tier", "source_id", "location"]],
+                             column_labels={"study_id": "Study", "outcome": "Outcome", "arm": "Arm",
+                                            "time_point": "When", "statistic": "Statistic", "value": "Value",
+                                            "events": "Events", "total": "Of", "percent": "%", "ci_low": "CI low",
+                                            "ci_high": "CI high", "p_value": "p", "tier": "Tier", "source_id": "Source",
+                                            "location": "Where"}),
+    }
+    values.update(_death(evidence))
+    return Page("new_evidence", values)

@@ -1,0 +1,112 @@
+"""The living update (analysis.living) and the version changes (analysis.changes)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from analysis import changes, living
+from analysis.data import load
+from analysis.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def evidence():
+    return load("studies", "arms", "outcomes", "sources", "update_searches", "update_records", "new_studies",
+                "new_study_results")
+
+
+def _package(folder, rows, fields=("id", "value")):
+    folder.mkdir(parents=True)
+    (folder / "datapackage.json").write_text(json.dumps({"resources": [{
+        "name": "things", "path": "things.csv",
+        "schema": {"fields": [{"name": f, "type": "string"} for f in fields], "primaryKey": ["id"]}}]}))
+    (folder / "things.csv").write_text(",".join(fields) + "\n" + "".join(",".join(r) + "\n" for r in rows))
+    return folder
+
+
+def test_change_listing_on_hand_made_packages(tmp_path):
+    old = _package(tmp_path / "old", [("a", "1"), ("b", "2"), ("c", "3")])
+    new = _package(tmp_path / "new", [("a", "1"), ("b", "20"), ("d", "4")])
+    listing = changes.data_changes(old, new)
+    got = {(r.key, r.change, r.columns) for r in listing.itertuples()}
+    assert got == {("d", "added", ""), ("c", "removed", ""), ("b", "changed", "value")}
+    counts = changes.change_counts(listing).set_index("table")
+    assert counts.loc["things", ["added", "changed", "removed"]].tolist() == [1, 1, 1]
+
+
+def test_change_listing_counts_a_new_table_as_added_rows(tmp_path):
+    old = _package(tmp_path / "old", [("a", "1")])
+    new = _package(tmp_path / "new", [("a", "1")])
+    package = json.loads((new / "datapackage.json").read_text())
+    package["resources"].append({"name": "extra", "path": "extra.csv",
+                                 "schema": {"fields": [{"name": "id", "type": "string"}], "primaryKey": ["id"]}})
+    (new / "datapackage.json").write_text(json.dumps(package))
+    (new / "extra.csv").write_text("id\nx\ny\n")
+    listing = changes.data_changes(old, new)
+    assert listing[listing["table"] == "extra"]["change"].tolist() == ["added", "added"]
+    assert listing[listing["table"] == "things"].empty
+
+
+def test_every_new_study_row_has_a_source_and_a_tier(evidence):
+    sources = set(evidence.sources["source_id"])
+    assert evidence.new_studies["source_id"].isin(sources).all()
+    results = evidence.new_study_results
+    assert results["tier"].notna().all()
+    known = results[results["tier"] != "missing"]
+    assert known["source_id"].isin(sources).all()
+    assert results.loc[results["tier"] == "missing", "source_id"].isna().all()
+    assert living.provenance_problems(evidence) == []
+
+
+def test_provenance_check_finds_a_number_without_source(evidence):
+    results = evidence.new_study_results.copy()
+    first = results.index[results["tier"] == "primary"][0]
+    results.loc[first, "source_id"] = None
+    problems = living.provenance_problems(replace(evidence, new_study_results=results))
+    assert len(problems) == 1 and "without a source" in problems[0]
+
+
+def test_update_prisma_counts_add_up_from_the_rows(evidence):
+    flow = living.update_flow(evidence)
+    records, searches = evidence.update_records, evidence.update_searches
+    assert flow.problems() == []
+    assert flow.identified == searches["records_shown"].sum() == flow.appearances
+    assert flow.screened == len(records)
+    assert flow.duplicates == flow.identified - flow.screened
+    assert flow.n_excluded_screening + flow.assessed == flow.screened
+    assert flow.assessed == (flow.n_excluded_full_text + flow.reports_included + flow.reports_ongoing
+                             + flow.reports_awaiting)
+    assert flow.new_studies_included == evidence.new_studies["status"].eq("included").sum()
+    assert flow.total_studies == len(evidence.studies) + flow.new_studies_included
+    frame = living.update_prisma_frame(flow).set_index("stage_id")
+    assert frame.at["screened", "count"] == flow.screened
+    assert frame.at["included", "count"] == flow.new_studies_included
+
+
+def test_update_flow_reports_a_record_missing_from_the_searches(evidence):
+    records = evidence.update_records.copy()
+    records = records[records["found_by"].str.count(";") == 0].iloc[1:]  # drop rows: the counts no longer agree
+    flow = living.update_flow(replace(evidence, update_records=records))
+    assert flow.problems()
+
+
+def test_overlapping_studies_are_not_pooled(evidence):
+    death = living.updated_death(evidence)
+    pooled = set(death.effects["study_id"])
+    for _, study in evidence.new_studies.iterrows():
+        if study["overlap_decision"] == "probable_overlap" and study["study_id"] in pooled:
+            assert not ({s.strip() for s in study["overlap_with"].split(";")} & pooled)
+
+
+def test_citation_cff_carries_the_version():
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r'^version: "?([0-9.]+)"?$', cff, re.M).group(1) == changes.book_version()
+
+
+def test_previous_release_is_recorded():
+    version = changes.book_version()
+    previous = changes.previous_release(version)
+    assert previous is not None and previous in changes.release_versions()
