@@ -50,7 +50,7 @@ WIDGET_INCLUDES = (
     re.compile(r"""<script type="application/javascript">define\('jquery', \[\],function\(\) """
                r"""\{return window\.jQuery;\}\)</script>\n?"""),
 )
-OFF_SITE = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
+OFF_SITE = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//[^>]*>""", re.I)
 
 
 def find_quarto() -> str | None:
@@ -168,7 +168,6 @@ def post_render(root: Path, output_dir: Path) -> None:
     """Called by Quarto after a render (see `_quarto.yml`)."""
     import vl_convert
 
-    from bookrender.cache import CACHE_DIR
     from bookrender.project import load_project
 
     project = load_project(root)
@@ -192,6 +191,13 @@ def post_render(root: Path, output_dir: Path) -> None:
     (libs / "bookrender").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "charts.js", libs / "bookrender" / "charts.js")
     (output_dir / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
+    record_frozen(root)
+
+
+def record_frozen(root: Path) -> None:
+    """After a successful render: the inputs the pre-render step saw are now those of Quarto's freeze."""
+    from bookrender.cache import CACHE_DIR
+
     pending = root / CACHE_DIR / PENDING
     if pending.exists():
         pending.replace(root / CACHE_DIR / RECORD)

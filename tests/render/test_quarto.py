@@ -72,3 +72,79 @@ def test_the_front_page_names_chapters_as_quarto_does(tmp_path):
         f"[1\u00a0{one}](chapters/one.html#sec-one), [Appendix A — {extra}](chapters/extra.html#sec-extra)"
     assert resolve_references("@sec-extra", index, "x.qmd", 1, "chapters/one.html") == "[Appendix A](extra.html#sec-extra)"
     assert resolve_references("@sec-one", index, "index.qmd", 1, None) == "[Chapter 1](#sec-one)"
+
+
+def test_quarto_freeze_is_removed_exactly_for_documents_whose_inputs_changed(tmp_path, monkeypatch, fixed_epoch):
+    from bookrender.quarto import FREEZE_DIRS, freeze_folder, record_frozen, sync_freeze
+
+    root = copy_minibook(tmp_path / "mini")
+    sources = ["index.qmd", "chapters/one.qmd", "chapters/extra.qmd"]
+
+    def freeze_everything():  # what Quarto leaves after rendering every document
+        for rel in sources:
+            for base in FREEZE_DIRS:
+                results = freeze_folder(root, rel, base) / "execute-results"
+                results.mkdir(parents=True, exist_ok=True)
+                (results / "html.json").write_text("{}", encoding="utf-8")
+
+    def frozen() -> list[str]:
+        return [rel for rel in sources if (freeze_folder(root, rel, "_freeze") / "execute-results").exists()]
+
+    quiet = lambda msg: None  # noqa: E731
+    freeze_everything()
+    assert sorted(sync_freeze(root, quiet)) == sorted(sources)  # no record of what Quarto froze yet
+    assert frozen() == []
+    record_frozen(root)  # the post-render step, after Quarto rendered every document
+    freeze_everything()
+    assert sync_freeze(root, quiet) == []
+    record_frozen(root)
+    assert frozen() == sources
+
+    (root / "numbers.txt").write_text((root / "numbers.txt").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert sync_freeze(root, quiet) == ["chapters/one.qmd"]  # the only document reading numbers.txt
+    assert frozen() == ["index.qmd", "chapters/extra.qmd"]
+    record_frozen(root)
+    freeze_everything()
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(fixed_epoch + 86400))  # a new commit: a new build date
+    assert sync_freeze(root, quiet) == ["chapters/extra.qmd"]  # the only document showing the date
+
+
+def test_post_render_removes_quartos_cdn_scripts_and_refuses_any_other_off_site_load(tmp_path):
+    import pytest
+
+    from bookrender.errors import RenderError
+    from bookrender.quarto import strip_widget_includes
+
+    head = ('<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" integrity="sha384-x" '
+            'crossorigin="anonymous"></script>\n'
+            '<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js" integrity="sha384-y" '
+            'crossorigin="anonymous" data-relocate-top="true"></script>\n'
+            "<script type=\"application/javascript\">define('jquery', [],function() {return window.jQuery;})</script>\n")
+    assert strip_widget_includes(f"<head>\n{head}<title>x</title></head>") == "<head>\n<title>x</title></head>"
+
+    root = copy_minibook(tmp_path / "mini")
+    site = root / "_site"
+    site.mkdir()
+    (site / "index.html").write_text('<script src="https://example.org/x.js"></script>', encoding="utf-8")
+    with pytest.raises(RenderError, match="example.org"):
+        post_render(root, site)
+
+
+def test_the_build_date_is_the_last_commits_unless_source_date_epoch_is_set(tmp_path, monkeypatch):
+    import subprocess
+
+    from bookrender.edition import edition
+
+    root = copy_minibook(tmp_path / "mini")
+    when = "2026-03-14T12:00:00+00:00"
+    env = dict(os.environ, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q",
+                                                  "-m", "x"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    book = edition(root)
+    assert book.build_date == "2026-03-14" and book.pdf_name == "mini-book-v2.3.4.pdf"
+    assert book.citation.endswith(f"({book.date.year}). {book.title}. Version 2.3.4.")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert edition(root).build_date == "2026-01-01"
