@@ -14,7 +14,7 @@ from analysis.tables import TableView
 
 __all__ = ["page", "TABLES"]
 
-TABLES = ("studies", "arms", "outcomes", "sources", "update_searches", "update_records", "new_studies",
+TABLES = ("studies", "screening", "arms", "outcomes", "sources", "update_searches", "update_records", "new_studies",
           "new_study_results")
 
 
@@ -90,6 +90,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_total": fmt_int(flow.total_studies),
         "flow_adds_up": "adds up at every step" if not flow.problems() else "does not add up: " + "; ".join(flow.problems()),
         "n_new_patients": fmt_int(int(patients.sum())),
+        "n_paper_patients": fmt_int(int(evidence.table("screening").set_index("step_id").at["patients_included", "count"])),
         "n_randomised": fmt_int(len(randomised)),
         "randomised_labels": fmt_list(randomised["label"].tolist()) if len(randomised) else "none",
         "tis_jak": fmt_num(tis_jak["value"], 1), "tis_jak_arm": tis_jak["arm"],
