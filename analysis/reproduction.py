@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.contracts import REPRODUCTION, validate
 from analysis.data import Evidence
 from analysis.format import est_ci
 from analysis.published_text import printed_decimals_frame
@@ -92,7 +93,7 @@ def reproduction_table(evidence: Evidence, settings: AnalysisSettings = PAPER_SE
     frame = pd.DataFrame(rows, columns=list(REPRODUCTION_COLUMNS), index=published.index)
     for column in ("difference", "difference_ci_low", "difference_ci_high"):
         frame[column] = frame[column].astype(float)
-    return frame
+    return validate(frame, REPRODUCTION)
 
 
 def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.contracts import SENSITIVITY_GRID, validate
 from analysis.data import Evidence, load
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.outcomes import outcome_registry
@@ -115,7 +116,7 @@ def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAP
             for method in GRID_METHODS:
                 for ci_method in GRID_CI_METHODS:
                     rows += _method_rows(outcome, registry[outcome].scale, r, method, ci_method, y, v, labels)
-    return pd.DataFrame(rows, columns=list(GRID_COLUMNS))
+    return validate(pd.DataFrame(rows, columns=list(GRID_COLUMNS)), SENSITIVITY_GRID)
 
 
 def sweep_series(label: str) -> str:

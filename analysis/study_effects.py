@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.contracts import STUDY_EFFECTS, validate
 from analysis.data import Evidence
 from analysis.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.outcomes import OutcomeSpec, outcome_spec
@@ -177,7 +178,7 @@ def study_effects(evidence: Evidence, outcome: str, settings: AnalysisSettings =
             rows.append(_continuous_row(row, found, settings, spec))
     frame = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
     frame["n"] = frame["n"].astype("Int64")
-    return frame
+    return validate(frame, STUDY_EFFECTS)
 
 
 def public_effects(evidence: Evidence, outcome: str, settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:

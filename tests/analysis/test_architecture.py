@@ -16,7 +16,7 @@ LAYERS = {
     "foundation": ("analysis.paths", "analysis.format", "analysis.about"),
     "engine": ("analysis.stats",),
     "data": ("analysis.data",),
-    "science": ("analysis.outcomes", "analysis.settings", "analysis.verdicts", "analysis.provenance",
+    "science": ("analysis.contracts", "analysis.outcomes", "analysis.settings", "analysis.verdicts", "analysis.provenance",
                 "analysis.study_effects", "analysis.regeneration", "analysis.reproduction", "analysis.published_text",
                 "analysis.published_subgroups", "analysis.public_subgroups", "analysis.sensitivity_grid",
                 "analysis.bias", "analysis.screening", "analysis.survival", "analysis.safety", "analysis.limitations",
