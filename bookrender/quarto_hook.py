@@ -9,6 +9,13 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bookrender.quarto import main  # noqa: E402
+try:
+    import vl_convert  # noqa: F401 - the heaviest of the book's dependencies the hooks need
+    import yaml  # noqa: F401
+
+    from bookrender.quarto import main
+except ImportError as exc:
+    sys.exit(f"bookrender: error: the Python Quarto runs for this book ({sys.executable}) lacks the book's "
+             f"dependencies ({exc}). Run `make install` and render with QUARTO_PYTHON=.venv/bin/python.")
 
 sys.exit(main(sys.argv[1:]))
