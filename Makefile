@@ -46,9 +46,9 @@ test-fast: $(STAMP)
 # Record a release of this version (pyproject.toml): its data in releases/<version>/data/, its date in
 # releases/DATES, CHANGELOG.md recomputed from all releases; then commit and tag v<version>.
 release: $(STAMP)
-	$(PY) -m analysis.changes --snapshot
-	$(PY) -m analysis.changes --date $(or $(RELEASE_DATE),$$(date -u +%F))
-	$(PY) -m analysis.changes > CHANGELOG.md
+	$(PY) -m analysis.audit.changes --snapshot
+	$(PY) -m analysis.audit.changes --date $(or $(RELEASE_DATE),$$(date -u +%F))
+	$(PY) -m analysis.audit.changes > CHANGELOG.md
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -1,9 +1,13 @@
-"""The science of the book: data loading and validation, effect sizes, pooling,
-sensitivity analyses, the reproduction audit, and the figures and tables the
-chapters show.
+"""The science of the book, in layers that import only downwards (ARCHITECTURE.md):
 
-Chapters import this package; it knows nothing about how the book is rendered.
+* foundation: ``paths`` (the repository's folders), ``format`` (the one number formatter),
+  ``about`` (the edition);
+* ``stats``: the meta-analysis engine; ``data``: loading and validating the data package;
+* ``domain``: outcomes, settings, study effects, regeneration, verdicts, sensitivity analyses;
+* ``audit``: the paper checked against itself and its sources (consistency, safety, limitations);
+* ``report``: charts, tables and the chapters' ``setup()``; nothing here knows how a page is built;
+* ``chapters``: one module per page of the book, computing everything the page shows.
 """
-from analysis.common import setup
+from analysis.report.setup import setup
 
 __all__ = ["setup"]

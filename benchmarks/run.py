@@ -115,7 +115,7 @@ def page_sizes(site: Path) -> None:
 
 
 def engine_grid() -> None:
-    from analysis.sensitivity_grid import full_grid
+    from analysis.domain.sensitivity_grid import full_grid
 
     full_grid()  # warm-up: imports, first-call costs
     runs = 5

@@ -78,7 +78,7 @@ def _check_columns(risk_of_bias: pd.DataFrame, items: pd.DataFrame) -> None:
 
 
 def risk_of_bias_long(risk_of_bias: pd.DataFrame, items: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """Long frame for :func:`analysis.figures.traffic_light`: one row per study and item of its tool.
+    """Long frame for :func:`analysis.report.figures.traffic_light`: one row per study and item of its tool.
 
     Columns: study_id, study (label), tool, item, item_text, score (Int64, missing when not
     printed), max_score. Studies keep the row order of ``risk_of_bias``; items their order.

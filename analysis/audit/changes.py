@@ -137,13 +137,13 @@ def headline_results(data_dir: Path, newer_dir: Path | None = None) -> pd.DataFr
     """The book's headline numbers for the package at ``data_dir``, by the current code.
 
     Rows: the studies the paper pooled; the new studies the update includes; every headline
-    result of the paper regenerated from public inputs (:data:`analysis.summary.HEADLINE_KEYS`);
-    the updated death risk ratio (:func:`analysis.living.updated_death`). Columns: key, result,
+    result of the paper regenerated from public inputs (:data:`analysis.audit.findings.HEADLINE_KEYS`);
+    the updated death risk ratio (:func:`analysis.domain.living.updated_death`). Columns: key, result,
     estimate, ci_low, ci_high (NaN where not computable).
     """
-    from analysis import living
-    from analysis.regeneration import regenerations
-    from analysis.summary import HEADLINE_KEYS
+    from analysis.domain import living
+    from analysis.domain.regeneration import regenerations
+    from analysis.audit.findings import HEADLINE_KEYS
 
     evidence, present = _evidence(Path(data_dir), Path(newer_dir) if newer_dir else Path(data_dir))
     rows = [("studies.paper", "Studies the paper pooled (rows of Table 1)", float(len(evidence.table("studies"))),
@@ -186,7 +186,7 @@ def changelog_markdown(versions: list[tuple[str, str, Path, Path | None]]) -> st
     from analysis.format import fmt_num
 
     lines = ["# Changelog", "",
-             "Computed by `python -m analysis.changes` from the data package of each release and of the one before it",
+             "Computed by `python -m analysis.audit.changes` from the data package of each release and of the one before it",
              "(`releases/<version>/data/`); do not edit by hand.", ""]
     for version, date, data_dir, previous_dir in versions:
         lines += [f"## {version} ({date})", ""]

@@ -156,7 +156,7 @@ def survival_comparison(evidence) -> pd.DataFrame:
 
 
 def ratio_forest_frame(comparison: pd.DataFrame) -> pd.DataFrame:
-    """A forest-plot frame (see :mod:`analysis.figures.forest`) of :func:`survival_comparison`,
+    """A forest-plot frame (see :mod:`analysis.report.figures.forest`) of :func:`survival_comparison`,
     grouped by measure with a heading per measure; the paper's pooled value is a diamond."""
     rows, order = [], 0
     for measure, group in comparison.groupby("measure", sort=False):

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import Evidence
-from analysis.reproduction import published_text, regenerated_text
-from analysis.outcomes import OutcomeSpec
+from analysis.domain.reproduction import published_text, regenerated_text
+from analysis.domain.outcomes import OutcomeSpec
 
 __all__ = ["EvidenceBase", "evidence_base", "headline_table", "Findings", "findings", "HEADLINE_KEYS"]
 
@@ -73,7 +73,7 @@ def _analysis_label(row: pd.Series) -> str:
 def headline_table(reproduction: pd.DataFrame, outcomes: Mapping[str, OutcomeSpec],
                    keys: tuple[str, ...] = HEADLINE_KEYS) -> pd.DataFrame:
     """One row per headline result: outcome (its label in ``outcomes``, the registry of
-    :func:`analysis.outcomes.outcome_registry`), analysis, published and regenerated "est (95% CI)",
+    :func:`analysis.domain.outcomes.outcome_registry`), analysis, published and regenerated "est (95% CI)",
     the verdict, and whether agreement is by construction. The statement shown is the first one
     the paper prints with an interval (the abstract where it has one)."""
     rows = []

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.statements import single_study_results, statement
+from analysis.audit.consistency.statements import single_study_results, statement
 from analysis.data import Evidence
 from analysis.format import is_missing
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import BeggResult, EggerResult, begg_test, egger_test
 from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
-from analysis.outcomes import outcome_registry
-from analysis.study_effects import study_effects
+from analysis.domain.outcomes import outcome_registry
+from analysis.domain.study_effects import study_effects
 
 __all__ = [
     "InputsAvailability",
@@ -290,7 +290,7 @@ class InputsAvailability:
 
 
 def inputs_availability(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTINGS) -> InputsAvailability:
-    """Count public and missing inputs per outcome of :func:`analysis.outcomes.outcome_registry`."""
+    """Count public and missing inputs per outcome of :func:`analysis.domain.outcomes.outcome_registry`."""
     rows = []
     for outcome, spec in outcome_registry(evidence).items():
         effects = study_effects(evidence, outcome, settings)

@@ -4,7 +4,7 @@ the reports known by name that the selection left out.
 Input is the ``screening`` table of the data package (one row per flow step, ``count`` empty
 when the paper does not state it) and the ``excluded_reports`` table. A count the paper does not
 state stays missing here and is drawn as "not reported" by
-:func:`analysis.figures.prisma_flow`; it is never filled with 0.
+:func:`analysis.report.figures.prisma_flow`; it is never filled with 0.
 
 Sources: Ma et al. 2024, Methods 2.1 and Results 3.1 (counts); Page et al. 2021, BMJ 372:n71,
 Figure 1 (the PRISMA 2020 flow template this frame follows).
@@ -111,7 +111,7 @@ def selection_arithmetic(screening: pd.DataFrame) -> SelectionArithmetic:
 
 
 def prisma_frame(screening: pd.DataFrame) -> pd.DataFrame:
-    """The stages of the PRISMA 2020 flow, in the frame :func:`analysis.figures.prisma_flow` takes.
+    """The stages of the PRISMA 2020 flow, in the frame :func:`analysis.report.figures.prisma_flow` takes.
 
     Main column: records identified -> records screened -> full texts assessed -> studies
     included, joined by downward arrows. Right column: duplicates removed, records excluded

@@ -7,14 +7,14 @@ table is complete), the arms by their ids and roles, never by label.
 from __future__ import annotations
 
 from analysis.chapters.page import Page
-from analysis.consistency import check_measure_names, check_p_against_ci
+from analysis.audit.consistency import check_measure_names, check_p_against_ci
 from analysis.data import Evidence, load
-from analysis.figures import ChartView, forest_plot
+from analysis.report.figures import ChartView, forest_plot
 from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
-from analysis.provenance import tier_table
-from analysis.reproduction import reproduction_table
-from analysis.survival import death_tables, fvc_results, poolability, ratio_forest_frame, ratio_table, survival_comparison
-from analysis.tables import TableView
+from analysis.domain.provenance import tier_table
+from analysis.domain.reproduction import reproduction_table
+from analysis.audit.death_ratios import death_tables, fvc_results, poolability, ratio_forest_frame, ratio_table, survival_comparison
+from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
 

@@ -2,11 +2,11 @@
 and removed per table and every headline number before and after (both by the current code)."""
 from __future__ import annotations
 
-from analysis import changes
+from analysis.audit import changes
 from analysis.chapters.page import Page
 from analysis.format import est_ci, fmt_int, fmt_num
 from analysis.paths import DATA_DIR
-from analysis.tables import TableView
+from analysis.report.tables import TableView
 
 __all__ = ["page"]
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.efficacy_views import comparison_table, missing_table
-from analysis.figures import ChartView, summary_plot
+from analysis.report.efficacy_tables import comparison_table, missing_table
+from analysis.report.figures import ChartView, summary_plot
 from analysis.format import fmt_int, fmt_num, fmt_pct
-from analysis.forest_frames import published_summary_frame
-from analysis.provenance import tier_table
-from analysis.reproduction import published_text, reproduction_table, result_row
-from analysis.settings import PAPER_SETTINGS, describe
-from analysis.study_effects import study_effects
-from analysis.tables import TableView
-from analysis.verdicts import NOT_REPRODUCIBLE
+from analysis.report.forest_frames import published_summary_frame
+from analysis.domain.provenance import tier_table
+from analysis.domain.reproduction import published_text, reproduction_table, result_row
+from analysis.domain.settings import PAPER_SETTINGS, describe
+from analysis.domain.study_effects import study_effects
+from analysis.report.tables import TableView
+from analysis.domain.verdicts import NOT_REPRODUCIBLE
 
 __all__ = ["OUTCOME", "TABLES", "page"]
 

@@ -3,14 +3,14 @@ reproduction finds, as counts over the data and the audit."""
 from __future__ import annotations
 
 from analysis.chapters.page import Page
-from analysis.consistency import checks_table, run_all_checks
+from analysis.audit.consistency import checks_table, run_all_checks
 from analysis.data import Evidence, load
 from analysis.format import fmt_int
-from analysis.outcomes import outcome_registry
-from analysis.reproduction import reproduction_table
-from analysis.summary import evidence_base, findings, headline_table
-from analysis.tables import TableView
-from analysis.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
+from analysis.domain.outcomes import outcome_registry
+from analysis.domain.reproduction import reproduction_table
+from analysis.audit.findings import evidence_base, findings, headline_table
+from analysis.report.tables import TableView
+from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
 __all__ = ["page"]
 

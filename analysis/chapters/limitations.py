@@ -4,13 +4,13 @@ studies, inputs that are not public, and before-after changes without a control 
 from __future__ import annotations
 
 from analysis.chapters.page import Page
-from analysis.consistency.statements import statement
+from analysis.audit.consistency.statements import statement
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_num, fmt_p, fmt_yes_no
-from analysis.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
+from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
                                   population_mix, results_with_overlap, scale_mix, size_rule_patients,
                                   small_study_check)
-from analysis.tables import TableView
+from analysis.report.tables import TableView
 
 __all__ = ["page"]
 

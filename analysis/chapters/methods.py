@@ -2,18 +2,18 @@
 them, the effect measures it names, the book's settings, and the risk-of-bias tables."""
 from __future__ import annotations
 
-from analysis.bias import item_texts, risk_of_bias_long, risk_of_bias_table, tool_rule_check, totals_check
+from analysis.audit.bias import item_texts, risk_of_bias_long, risk_of_bias_table, tool_rule_check, totals_check
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.figures import ChartView, prisma_flow, traffic_light
+from analysis.report.figures import ChartView, prisma_flow, traffic_light
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_yes_no
-from analysis.limitations import size_rule_patients
-from analysis.provenance import tier_table
-from analysis.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
+from analysis.audit.limitations import size_rule_patients
+from analysis.domain.provenance import tier_table
+from analysis.audit.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
                                 selection_arithmetic, step_count)
-from analysis.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS
-from analysis.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe
-from analysis.tables import TableView
+from analysis.domain.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS
+from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe
+from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import living
+from analysis.domain import living
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.figures import ChartView, prisma_flow
-from analysis.figures.forest import forest_plot
+from analysis.report.figures import ChartView, prisma_flow
+from analysis.report.figures.forest import forest_plot
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_pct
-from analysis.tables import TableView
+from analysis.report.tables import TableView
 
 __all__ = ["page", "TABLES"]
 

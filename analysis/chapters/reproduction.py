@@ -7,13 +7,13 @@ from string import ascii_lowercase
 import pandas as pd
 
 from analysis.chapters.page import Page
-from analysis.consistency import checks_table, details_for_display, run_all_checks
+from analysis.audit.consistency import checks_table, details_for_display, run_all_checks
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_yes_no
-from analysis.reproduction import published_text, regenerated_text, reproduction_table, verdict_counts
-from analysis.settings import PAPER_SETTINGS, describe
-from analysis.tables import TableView
-from analysis.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
+from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, verdict_counts
+from analysis.domain.settings import PAPER_SETTINGS, describe
+from analysis.report.tables import TableView
+from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
 __all__ = ["page"]
 

@@ -8,10 +8,10 @@ import pandas as pd
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_yes_no
-from analysis.provenance import tier_table
-from analysis.safety import (adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
+from analysis.domain.provenance import tier_table
+from analysis.audit.safety import (adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
                              safety_summary, serious_events_table, side_by_side)
-from analysis.tables import TableView
+from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
 

@@ -12,22 +12,23 @@ import pandas as pd
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.efficacy_views import comparison_table, effects_table, grid_table, missing_table, public_leave_one_out
-from analysis.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
+from analysis.report.efficacy_tables import comparison_table, effects_table, grid_table, missing_table
+from analysis.report.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct
-from analysis.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
-from analysis.outcomes import outcome_spec
-from analysis.provenance import tier_table
-from analysis.public_subgroups import public_subgroups
-from analysis.published_subgroups import published_subgroup_test
-from analysis.regeneration import public_inputs_pool
-from analysis.reproduction import published_text, regenerated_text, reproduction_table, result_row
-from analysis.sensitivity_grid import GRID_METHODS, POOL_SERIES, full_grid, r_sweep, sweep_series
-from analysis.settings import ESTIMATOR_SHORT_NAMES, PAPER_SETTINGS, describe
+from analysis.report.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
+from analysis.domain.outcomes import outcome_spec
+from analysis.domain.provenance import tier_table
+from analysis.domain.public_subgroups import public_subgroups
+from analysis.audit.subgroup_tests import published_subgroup_test
+from analysis.domain.regeneration import public_inputs_pool
+from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, result_row
+from analysis.domain.sensitivity_grid import (GRID_METHODS, POOL_SERIES, full_grid, public_leave_one_out, r_sweep,
+                                              sweep_series)
+from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, PAPER_SETTINGS, describe
 from analysis.stats import Z95
-from analysis.study_effects import study_effects
-from analysis.tables import TableView
-from analysis.verdicts import DIFFERS, NOT_REPRODUCIBLE, REPRODUCED
+from analysis.domain.study_effects import study_effects
+from analysis.report.tables import TableView
+from analysis.domain.verdicts import DIFFERS, NOT_REPRODUCIBLE, REPRODUCED
 
 __all__ = ["OUTCOME", "TABLES", "page"]
 

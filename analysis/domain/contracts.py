@@ -5,9 +5,9 @@ Each producer validates what it returns (``validate(frame, SCHEMA)``), lazily: a
 raises one ``ValueError`` listing every failing column, check and row, not only the first. A test
 pins the column lists to the producers' ``*_COLUMNS`` constants.
 
-* :data:`STUDY_EFFECTS`: :func:`analysis.study_effects.study_effects`;
-* :data:`REPRODUCTION`: :func:`analysis.reproduction.reproduction_table`;
-* :data:`SENSITIVITY_GRID`: :func:`analysis.sensitivity_grid.full_grid`.
+* :data:`STUDY_EFFECTS`: :func:`analysis.domain.study_effects.study_effects`;
+* :data:`REPRODUCTION`: :func:`analysis.domain.reproduction.reproduction_table`;
+* :data:`SENSITIVITY_GRID`: :func:`analysis.domain.sensitivity_grid.full_grid`.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from analysis.provenance import TIERS
+from analysis.domain.provenance import TIERS
 from analysis.stats import CI_METHODS, POOL_METHODS
-from analysis.verdicts import VERDICTS
+from analysis.domain.verdicts import VERDICTS
 
 __all__ = ["REPRODUCTION", "SENSITIVITY_GRID", "STUDY_EFFECTS", "validate"]
 
@@ -117,5 +117,5 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
             else:
                 lines.append(f"- rows must keep '{check}': row(s) {rows} do not")
         lines = list(dict.fromkeys(lines))  # a frame check fails once per column of its rows
-        raise ValueError(f"the {schema.name} frame breaks its contract (analysis/contracts.py) in "
+        raise ValueError(f"the {schema.name} frame breaks its contract (analysis/domain/contracts.py) in "
                          f"{len(lines)} way(s):\n" + "\n".join(lines)) from None

@@ -7,7 +7,7 @@ patients with the paper's studies) and ``new_study_results`` (every number found
 source; numbers searched for and not found are ``missing`` rows).
 
 This module computes the update's PRISMA 2020 counts from those rows (nothing typed), the frame
-:func:`analysis.figures.prisma_flow` draws, the characteristics table of the new studies, what they
+:func:`analysis.report.figures.prisma_flow` draws, the characteristics table of the new studies, what they
 add to each outcome of the paper's summary, the provenance checks of the new rows, and the updated
 analysis the inputs allow: death (or lung transplantation) within a year in anti-MDA5 ILD, JAK
 inhibitor against comparator, kept apart from the reproduction of the paper's own numbers.
@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.data import Evidence
 from analysis.format import est_ci, fmt_int, is_missing
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import Z95, pool, risk_ratio
 
 __all__ = [
@@ -156,7 +156,7 @@ def update_flow(evidence: Evidence) -> UpdateFlow:
 
 
 def update_prisma_frame(flow: UpdateFlow) -> pd.DataFrame:
-    """The update's flow in the frame :func:`analysis.figures.prisma_flow` draws (PRISMA 2020 for
+    """The update's flow in the frame :func:`analysis.report.figures.prisma_flow` draws (PRISMA 2020 for
     updated reviews: previous studies and new studies side by side at the foot)."""
     def reasons(counts: dict[str, int]) -> str:
         return "\n".join(f"{REASON_WORDS[r][:1].upper()}{REASON_WORDS[r][1:]}: n = {n}" for r, n in counts.items())

@@ -3,7 +3,7 @@
 The tiers and their meanings follow the project's extraction sheet (the tier table of the
 primary-source notes), with ``missing`` added for values no public source gives. This module is
 the one place the tiers are named and explained: the marker of each tier in charts
-(:data:`analysis.figures.TIER_STYLES`) and the chart legend's short meanings are built from
+(:data:`analysis.report.figures.TIER_STYLES`) and the chart legend's short meanings are built from
 :data:`TIERS` and :data:`LEGEND_MEANINGS`, and a test checks that the data package's ``tier``
 fields allow exactly these names.
 """

@@ -3,7 +3,7 @@ applied to the study arms whose effects are public, with a diamond per subgroup 
 test for subgroup differences (Cochran's Q between subgroups, df = subgroups - 1).
 
 Arms whose inputs are missing stay in ``effects`` (and so in the forest frame that
-:func:`analysis.forest_frames.subgroup_frame` draws) as "not available" rows under their subgroup,
+:func:`analysis.report.forest_frames.subgroup_frame` draws) as "not available" rows under their subgroup,
 so the reader sees which subgroups cannot be pooled at all.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import PooledResult, pool, subgroup_analysis
 
 __all__ = ["PublicSubgroups", "public_subgroups", "FACTOR_COLUMNS"]

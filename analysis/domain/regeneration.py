@@ -2,7 +2,7 @@
 
 For a published result (``result_key``) the arms come from ``published_result_studies``. The
 result is regenerated only when every one of them has a public effect
-(:func:`analysis.study_effects.study_effects`) and the paper says which arms they are; otherwise
+(:func:`analysis.domain.study_effects.study_effects`) and the paper says which arms they are; otherwise
 ``missing_inputs`` names what is absent and there is no regeneration.
 
 :func:`public_inputs_pool` is a different thing, kept apart on purpose: the pool of whatever
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import Evidence
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import PooledResult, pool
-from analysis.outcomes import outcome_registry, outcome_spec
-from analysis.study_effects import study_effects
+from analysis.domain.outcomes import outcome_registry, outcome_spec
+from analysis.domain.study_effects import study_effects
 
 __all__ = ["Regeneration", "PublicPool", "regenerate", "regenerations", "regenerated_results",
            "public_inputs_pool", "pool_effects"]

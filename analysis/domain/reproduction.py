@@ -2,8 +2,8 @@
 
 One row per ``published_results`` row (every statement of a result, figure-only ones included).
 Regeneration pools exactly the arms the paper pooled for that result under ``settings`` (default
-:data:`analysis.settings.PAPER_SETTINGS`, the paper's DerSimonian-Laird model with a Wald interval);
-see :mod:`analysis.regeneration`. The verdict rules are in :mod:`analysis.verdicts`:
+:data:`analysis.domain.settings.PAPER_SETTINGS`, the paper's DerSimonian-Laird model with a Wald interval);
+see :mod:`analysis.domain.regeneration`. The verdict rules are in :mod:`analysis.domain.verdicts`:
 
 * ``reproduced``: estimate and both bounds within half a unit of the last printed decimal;
 * ``differs``: regenerated, but outside the paper's rounding (``difference`` = regenerated - published);
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.contracts import REPRODUCTION, validate
+from analysis.domain.contracts import REPRODUCTION, validate
 from analysis.data import Evidence
 from analysis.format import est_ci
-from analysis.published_text import printed_decimals_frame
-from analysis.regeneration import Regeneration, public_inputs_pool, regenerated_results, regenerations
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.verdicts import VERDICTS, compare
+from analysis.domain.printed import printed_decimals_frame
+from analysis.domain.regeneration import Regeneration, public_inputs_pool, regenerated_results, regenerations
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.verdicts import VERDICTS, compare
 
 __all__ = ["REPRODUCTION_COLUMNS", "VERDICTS", "reproduction_table", "verdict_counts", "published_text",
            "regenerated_text", "result_row", "regenerated_results", "regenerations", "public_inputs_pool"]

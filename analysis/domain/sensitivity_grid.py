@@ -18,15 +18,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.contracts import SENSITIVITY_GRID, validate
+from analysis.domain.contracts import SENSITIVITY_GRID, validate
 from analysis.data import Evidence, load
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.outcomes import outcome_registry
-from analysis.stats import Z95, PooledResult, correlation_sweep, leave_one_out, mean_change_from_pre_post, pool
-from analysis.study_effects import study_effects
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.outcomes import outcome_registry
+from analysis.stats import (Z95, LeaveOneOutResult, PooledResult, correlation_sweep, leave_one_out,
+                            mean_change_from_pre_post, pool)
+from analysis.domain.study_effects import study_effects
 
 __all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "POOL_SERIES", "cached_evidence", "public_outcomes",
-           "effects_at_r", "r_sweep", "full_grid", "sweep_series"]
+           "effects_at_r", "r_sweep", "full_grid", "sweep_series", "public_leave_one_out"]
 
 GRID_METHODS = ("DL", "REML", "PM")
 GRID_CI_METHODS = ("normal", "knha")
@@ -147,3 +148,10 @@ def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
         rows.append({"series": POOL_SERIES, "r": r, "estimate": res["estimate"], "ci_low": res["ci_low"],
                      "ci_high": res["ci_high"], "se": res["se"]})
     return pd.DataFrame(rows)
+
+
+def public_leave_one_out(effects: pd.DataFrame, settings: AnalysisSettings = PAPER_SETTINGS) -> LeaveOneOutResult:
+    """Leave-one-out of the public effects under ``settings``."""
+    rows = effects[effects["tier"] != "missing"]
+    return leave_one_out(rows["yi"].to_numpy(float), rows["vi"].to_numpy(float), labels=list(rows["label"]),
+                         **settings.pool_options())

@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.contracts import STUDY_EFFECTS, validate
+from analysis.domain.contracts import STUDY_EFFECTS, validate
 from analysis.data import Evidence
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings
-from analysis.outcomes import OutcomeSpec, outcome_spec
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.outcomes import OutcomeSpec, outcome_spec
 from analysis.stats import Z95, mean_change_from_change_sd, mean_change_from_pre_post, risk_ratio
 
 __all__ = ["EFFECT_COLUMNS", "DEATH_TIME_POINT", "study_effects", "public_effects"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.format import est_ci, fmt_int, fmt_num, fmt_pct, fmt_p
-from analysis.reproduction import published_text, regenerated_text
-from analysis.stats import LeaveOneOutResult, leave_one_out
-from analysis.settings import INTERVAL_SHORT_NAMES, PAPER_SETTINGS, AnalysisSettings
+from analysis.domain.reproduction import published_text, regenerated_text
+from analysis.domain.settings import INTERVAL_SHORT_NAMES
+from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
 
-__all__ = ["comparison_table", "effects_table", "missing_table", "grid_table", "public_leave_one_out"]
+__all__ = ["comparison_table", "effects_table", "missing_table", "grid_table"]
 
 
 def comparison_table(table: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -71,10 +70,3 @@ def grid_table(grid: pd.DataFrame, outcome: str, r: float) -> pd.DataFrame:
         "prediction interval": [f"{fmt_num(lo)} to {fmt_num(hi)}" if not pd.isna(lo) else "not available"
                                 for lo, hi in zip(rows["pi_low"], rows["pi_high"])],
     }).reset_index(drop=True)
-
-
-def public_leave_one_out(effects: pd.DataFrame, settings: AnalysisSettings = PAPER_SETTINGS) -> LeaveOneOutResult:
-    """Leave-one-out of the public effects under ``settings``."""
-    rows = effects[effects["tier"] != "missing"]
-    return leave_one_out(rows["yi"].to_numpy(float), rows["vi"].to_numpy(float), labels=list(rows["label"]),
-                         **settings.pool_options())

@@ -1,7 +1,7 @@
 """Tidy frames for the book's charts of efficacy results (the column tables are in
-:mod:`analysis.figures.forest` and :mod:`analysis.figures.pooled`).
+:mod:`analysis.report.figures.forest` and :mod:`analysis.report.figures.pooled`).
 
-* :func:`forest_frame`: study rows from :func:`analysis.study_effects.study_effects` (missing
+* :func:`forest_frame`: study rows from :func:`analysis.domain.study_effects.study_effects` (missing
   inputs kept as "not available" rows with tier ``missing``), weights from the pooled result, the
   pooled diamond and the prediction interval;
 * :func:`subgroup_forest_frame`: the same, grouped, with a diamond per subgroup and overall;
@@ -18,9 +18,9 @@ import pandas as pd
 
 from analysis.data import Evidence
 
-from analysis.public_subgroups import PublicSubgroups
+from analysis.domain.public_subgroups import PublicSubgroups
 from analysis.stats import LeaveOneOutResult, PooledResult
-from analysis.outcomes import outcome_registry
+from analysis.domain.outcomes import outcome_registry
 
 __all__ = ["POOLED_TIER", "forest_frame", "subgroup_forest_frame", "subgroup_frame", "published_summary_frame",
            "leave_one_out_frame", "pooled_label"]
@@ -122,7 +122,7 @@ def subgroup_forest_frame(effects: pd.DataFrame, group_column: str, results: dic
 
 
 def subgroup_frame(subgroups: PublicSubgroups) -> pd.DataFrame:
-    """The forest frame of :func:`analysis.public_subgroups.public_subgroups`: a heading, the arms and
+    """The forest frame of :func:`analysis.domain.public_subgroups.public_subgroups`: a heading, the arms and
     a diamond per subgroup, and the overall diamond when at least two subgroups were pooled."""
     results = dict(zip(subgroups.groups, subgroups.results))
     overall = subgroups.overall if len(subgroups.groups) >= 2 else None

@@ -10,7 +10,7 @@ def setup() -> None:
 
     Holds no analysis: it only fixes how results look, the same in every chapter.
     """
-    from analysis.figures.theme import use_book_theme
+    from analysis.report.figures.theme import use_book_theme
 
     pd.set_option("display.precision", 2)
     pd.set_option("display.max_columns", 50)
@@ -32,6 +32,6 @@ def escape_inline_strings() -> None:
     shell = get_ipython()
     if shell is None:
         return
-    from analysis.tables.markdown import inline_text
+    from analysis.report.tables.markdown import inline_text
 
     shell.display_formatter.formatters["text/markdown"].for_type(str, inline_text)

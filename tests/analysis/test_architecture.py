@@ -5,6 +5,7 @@ layers below it, the science knows nothing about charts, tables or the renderer,
 knows nothing about the science.
 """
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -16,17 +17,13 @@ LAYERS = {
     "foundation": ("analysis.paths", "analysis.format", "analysis.about"),
     "engine": ("analysis.stats",),
     "data": ("analysis.data",),
-    "science": ("analysis.contracts", "analysis.outcomes", "analysis.settings", "analysis.verdicts", "analysis.provenance",
-                "analysis.study_effects", "analysis.regeneration", "analysis.reproduction", "analysis.published_text",
-                "analysis.published_subgroups", "analysis.public_subgroups", "analysis.sensitivity_grid",
-                "analysis.bias", "analysis.screening", "analysis.survival", "analysis.safety", "analysis.limitations",
-                "analysis.consistency", "analysis.summary", "analysis.living", "analysis.changes"),
-    "presentation": ("analysis.figures", "analysis.tables", "analysis.forest_frames", "analysis.efficacy_views",
-                     "analysis.common"),
+    "domain": ("analysis.domain",),
+    "audit": ("analysis.audit",),
+    "report": ("analysis.report",),
     "pages": ("analysis.chapters", "analysis"),
 }
 ORDER = list(LAYERS)
-#: third-party packages that draw or display: only the presentation and page layers may use them.
+#: third-party packages that draw or display: only the report and page layers may use them.
 DISPLAY_PACKAGES = ("altair", "vl_convert", "IPython", "jinja2", "bookrender")
 
 
@@ -69,8 +66,8 @@ def test_imports_point_down_the_layers(module, path):
 
 
 @pytest.mark.parametrize("module,path", MODULES, ids=[m for m, _ in MODULES])
-def test_only_presentation_and_pages_use_display_packages(module, path):
-    if ORDER.index(_layer(module)) >= ORDER.index("presentation"):
+def test_only_report_and_pages_use_display_packages(module, path):
+    if ORDER.index(_layer(module)) >= ORDER.index("report"):
         return
     used = sorted(name for name in _imports(path) if name.split(".")[0] in DISPLAY_PACKAGES)
     assert not used, f"{module} ({_layer(module)}) imports {used}: the science knows nothing about display"
@@ -100,13 +97,17 @@ def test_every_layer_and_module_is_described_in_architecture_md():
                 continue
             path = unit.replace(".", "/")
             assert f"`{path}" in text, f"ARCHITECTURE.md does not place {path} in a layer"
+    for module, path in MODULES:
+        parts = module.split(".")
+        if len(parts) == 3 and parts[1] in ("domain", "audit", "report", "chapters") and parts[2] != "page":
+            assert f"`{parts[2]}" in text, f"ARCHITECTURE.md does not describe {path.relative_to(ROOT)}"
 
 
 def test_the_data_package_allows_exactly_the_provenance_tiers():
     import json
 
     from analysis.paths import DATAPACKAGE
-    from analysis.provenance import LEGEND_MEANINGS, TIER_DEFINITIONS, TIERS
+    from analysis.domain.provenance import LEGEND_MEANINGS, TIER_DEFINITIONS, TIERS
 
     allowed = set()
     for resource in json.loads(DATAPACKAGE.read_text(encoding="utf-8"))["resources"]:
@@ -119,9 +120,35 @@ def test_the_data_package_allows_exactly_the_provenance_tiers():
 
 def test_every_pooled_outcome_of_the_paper_is_in_the_outcome_registry():
     from analysis.data import load
-    from analysis.outcomes import outcome_registry
+    from analysis.domain.outcomes import outcome_registry
 
     evidence = load("published_results", "published_result_studies")
     pooled = evidence.published_results[evidence.published_results["result_key"].isin(
         set(evidence.published_result_studies["result_key"]))]
     assert set(pooled["outcome"]) <= set(outcome_registry(evidence))
+
+
+def _readme_layout() -> list[tuple[str, list[str]]]:
+    """(parent folder, names) for each line of the README's layout block."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    entries, parent = [], ""
+    for line in block.strip("\n").splitlines():
+        indented = line.startswith("  ")
+        names_part = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]
+        names = [n.strip() for n in names_part.split(",")]
+        if not indented:
+            parent = names[0] if names[0].endswith("/") else ""
+        entries.append((parent if indented else "", names))
+    return entries
+
+
+def test_the_readme_layout_names_only_what_exists_and_every_layer_of_analysis():
+    listed = set()
+    for parent, names in _readme_layout():
+        for name in names:
+            path = ROOT / parent / name
+            assert path.exists(), f"README's layout lists {parent}{name}, which does not exist"
+            listed.add(f"{parent}{name}")
+    for folder in sorted(p for p in (ROOT / "analysis").iterdir() if (p / "__init__.py").is_file()):
+        assert f"analysis/{folder.name}/" in listed, f"README's layout does not list analysis/{folder.name}/"

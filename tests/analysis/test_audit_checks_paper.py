@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-import analysis.consistency as consistency
-from analysis.consistency import checks_table, details_for_display, run_all_checks
+import analysis.audit.consistency as consistency
+from analysis.audit.consistency import checks_table, details_for_display, run_all_checks
 from analysis.data import load
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.consistency import STATUSES, CheckResult, combine_subgroups, fit_i2_p_k, implied_p_range, overall_status
-from analysis.consistency.heterogeneity import q_range_from_i2
-from analysis.consistency.intervals import result_scale
+from analysis.audit.consistency import STATUSES, CheckResult, combine_subgroups, fit_i2_p_k, implied_p_range, overall_status
+from analysis.audit.consistency.heterogeneity import q_range_from_i2
+from analysis.audit.consistency.intervals import result_scale
 from analysis.stats import recover_from_ci
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from analysis.data import load
-from analysis.reproduction import VERDICTS
+from analysis.domain.reproduction import VERDICTS
 
 
 def _cells_by_row(page: str) -> list[list[str]]:

@@ -7,11 +7,11 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis.consistency import check_eligibility, paper_statements
-from analysis.consistency.heterogeneity import studies_in_result
-from analysis.consistency.statements import single_study_results, statement, studies_stated_in_subgroup
+from analysis.audit.consistency import check_eligibility, paper_statements
+from analysis.audit.consistency.heterogeneity import studies_in_result
+from analysis.audit.consistency.statements import single_study_results, statement, studies_stated_in_subgroup
 from analysis.data import load
-from analysis.limitations import eligibility_table, size_rule_patients, small_study_check
+from analysis.audit.limitations import eligibility_table, size_rule_patients, small_study_check
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import math
 import pytest
 
 from analysis.data import load
-from analysis.survival import (death_tables, fvc_results, poolability, ratio_forest_frame, ratio_pair, ratio_table,
+from analysis.audit.death_ratios import (death_tables, fvc_results, poolability, ratio_forest_frame, ratio_pair, ratio_table,
                                survival_comparison)
-from analysis.figures import forest_plot
+from analysis.report.figures import forest_plot
 
 Z = 1.959963984540054
 

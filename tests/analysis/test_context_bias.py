@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.bias import (design_class, item_texts, risk_of_bias_long, risk_of_bias_table, tool_rule_check,
+from analysis.audit.bias import (design_class, item_texts, risk_of_bias_long, risk_of_bias_table, tool_rule_check,
                            totals_check)
 from analysis.data import load
 

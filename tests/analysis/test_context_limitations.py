@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.data import load
-from analysis.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
+from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
                                   population_mix, results_with_overlap, scale_mix, small_study_check)
 
 # Ma et al. 2024, Table 1, column "Total no. patients": 26 + 18 + 16 + 11 + 10 + 10 + 10

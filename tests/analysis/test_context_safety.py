@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.data import load
-from analysis.safety import (deaths_table, excluded_report_safety, safety_disagreements, safety_summary,
+from analysis.audit.safety import (deaths_table, excluded_report_safety, safety_disagreements, safety_summary,
                              serious_events_table, side_by_side)
 
 AE_COLUMNS = ["event_id", "scope", "study_id", "arm_id", "event", "category", "patients", "serious", "deaths",

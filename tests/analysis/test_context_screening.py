@@ -8,9 +8,9 @@ import pytest
 import vl_convert
 
 from analysis.data import load
-from analysis.figures import prisma_flow
-from analysis.figures.prisma import prisma_layout
-from analysis.screening import (excluded_reports_table, prisma_frame, selection_arithmetic, step_count,
+from analysis.report.figures import prisma_flow
+from analysis.report.figures.prisma import prisma_layout
+from analysis.audit.screening import (excluded_reports_table, prisma_frame, selection_arithmetic, step_count,
                                 __all__ as screening_all)
 
 # Published reference values, Ma et al. 2024, Section 3.1:

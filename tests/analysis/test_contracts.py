@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from analysis.contracts import REPRODUCTION, SENSITIVITY_GRID, STUDY_EFFECTS, validate
-from analysis.reproduction import REPRODUCTION_COLUMNS, reproduction_table
-from analysis.sensitivity_grid import GRID_COLUMNS, cached_evidence
-from analysis.study_effects import EFFECT_COLUMNS, study_effects
+from analysis.domain.contracts import REPRODUCTION, SENSITIVITY_GRID, STUDY_EFFECTS, validate
+from analysis.domain.reproduction import REPRODUCTION_COLUMNS, reproduction_table
+from analysis.domain.sensitivity_grid import GRID_COLUMNS, cached_evidence
+from analysis.domain.study_effects import EFFECT_COLUMNS, study_effects
 
 
 @pytest.mark.parametrize("schema,columns", [(STUDY_EFFECTS, EFFECT_COLUMNS), (REPRODUCTION, REPRODUCTION_COLUMNS),

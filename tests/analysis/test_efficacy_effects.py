@@ -6,15 +6,15 @@ import math
 import pandas as pd
 import pytest
 
-import analysis.provenance as provenance
-import analysis.settings as settings_module
-import analysis.study_effects as study_effects_module
-from analysis.figures import TIERS
-from analysis.provenance import TIER_DEFINITIONS, tier_table
-from analysis.sensitivity_grid import cached_evidence
-from analysis.settings import PAPER_SETTINGS, AnalysisSettings, describe
-from analysis.outcomes import outcome_registry
-from analysis.study_effects import study_effects
+import analysis.domain.provenance as provenance
+import analysis.domain.settings as settings_module
+import analysis.domain.study_effects as study_effects_module
+from analysis.report.figures import TIERS
+from analysis.domain.provenance import TIER_DEFINITIONS, tier_table
+from analysis.domain.sensitivity_grid import cached_evidence
+from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings, describe
+from analysis.domain.outcomes import outcome_registry
+from analysis.domain.study_effects import study_effects
 
 Z = 1.959964  # the 97.5% normal quantile to 6 decimals (tables of the normal distribution)
 

@@ -5,15 +5,15 @@ import time
 
 import pytest
 
-from analysis.figures import forest_plot, leave_one_out_plot, summary_plot
-from analysis.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame
-from analysis.published_subgroups import published_subgroup_test
-from analysis.regeneration import public_inputs_pool
-from analysis.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS, full_grid, public_outcomes
-from analysis.efficacy_views import public_leave_one_out
-from analysis.sensitivity_grid import cached_evidence
-from analysis.settings import PAPER_SETTINGS
-from analysis.study_effects import study_effects
+from analysis.report.figures import forest_plot, leave_one_out_plot, summary_plot
+from analysis.report.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame
+from analysis.audit.subgroup_tests import published_subgroup_test
+from analysis.domain.regeneration import public_inputs_pool
+from analysis.domain.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS, full_grid, public_outcomes
+from analysis.domain.sensitivity_grid import public_leave_one_out
+from analysis.domain.sensitivity_grid import cached_evidence
+from analysis.domain.settings import PAPER_SETTINGS
+from analysis.domain.study_effects import study_effects
 
 Z = 1.959964
 

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.data import load
 from analysis.paths import DATA_DIR
-from analysis.published_text import PRINTED_COLUMNS, printed_decimals_frame
+from analysis.domain.printed import PRINTED_COLUMNS, printed_decimals_frame
 
 
 @pytest.fixture

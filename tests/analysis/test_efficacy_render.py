@@ -1,5 +1,5 @@
 """Read back from the rendered chapters the published and regenerated numbers of every pooled
-result and compare them with :func:`analysis.reproduction.reproduction_table` formatted by
+result and compare them with :func:`analysis.domain.reproduction.reproduction_table` formatted by
 :mod:`analysis.format`."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from analysis.format import est_ci
-from analysis.reproduction import reproduction_table
-from analysis.sensitivity_grid import cached_evidence
+from analysis.domain.reproduction import reproduction_table
+from analysis.domain.sensitivity_grid import cached_evidence
 
 CHAPTERS = {"02-skin": "cdasi_activity", "03-muscle": "mmt", "04-ck": "ck"}
 
@@ -73,7 +73,7 @@ def test_rendered_numbers_equal_the_reproduction_table(built_book, chapter, outc
 
 @pytest.mark.render
 def test_skin_page_shows_the_public_pool_as_partial(built_book):
-    from analysis.regeneration import public_inputs_pool
+    from analysis.domain.regeneration import public_inputs_pool
 
     html = (built_book.output_dir / "chapters" / "02-skin.html").read_text(encoding="utf-8")
     pool = public_inputs_pool(cached_evidence()).result

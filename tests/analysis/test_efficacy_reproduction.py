@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-import analysis.reproduction as reproduction
-from analysis.reproduction import reproduction_table, verdict_counts
-from analysis.regeneration import public_inputs_pool, regenerated_results
-from analysis.sensitivity_grid import cached_evidence
-from analysis.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED, VERDICTS, compare, half_unit
+import analysis.domain.reproduction as reproduction
+from analysis.domain.reproduction import reproduction_table, verdict_counts
+from analysis.domain.regeneration import public_inputs_pool, regenerated_results
+from analysis.domain.sensitivity_grid import cached_evidence
+from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED, VERDICTS, compare, half_unit
 
 Z = 1.959964
 

@@ -1,4 +1,4 @@
-"""The living update (analysis.living) and the version changes (analysis.changes)."""
+"""The living update (analysis.domain.living) and the version changes (analysis.audit.changes)."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from analysis import changes, living
+from analysis.audit import changes
+from analysis.domain import living
 from analysis.data import load
 from analysis.paths import ROOT
 

@@ -4,9 +4,9 @@ import math
 import pytest
 
 from analysis.data import load
-from analysis.forest_frames import subgroup_frame
-from analysis.public_subgroups import public_subgroups
-from analysis.study_effects import study_effects
+from analysis.report.forest_frames import subgroup_frame
+from analysis.domain.public_subgroups import public_subgroups
+from analysis.domain.study_effects import study_effects
 
 
 @pytest.fixture(scope="module")

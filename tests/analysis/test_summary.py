@@ -2,11 +2,11 @@
 import pandas as pd
 import pytest
 
-from analysis.consistency import checks_table, run_all_checks
+from analysis.audit.consistency import checks_table, run_all_checks
 from analysis.data import load
-from analysis.reproduction import reproduction_table
-from analysis.outcomes import outcome_registry
-from analysis.summary import HEADLINE_KEYS, evidence_base, findings, headline_table
+from analysis.domain.reproduction import reproduction_table
+from analysis.domain.outcomes import outcome_registry
+from analysis.audit.findings import HEADLINE_KEYS, evidence_base, findings, headline_table
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis.figures.display import script_safe_json, show_chart, vega_lite_version
-from analysis.figures.forest import forest_plot
-from analysis.figures.theme import FONT
+from analysis.report.figures.display import script_safe_json, show_chart, vega_lite_version
+from analysis.report.figures.forest import forest_plot
+from analysis.report.figures.theme import FONT
 
 INJECTION = "</script><script>alert(1)</script>"
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from analysis.figures import (forest_plot, leave_one_out_plot, line_chart_sweep, prisma_flow, show_chart,
+from analysis.report.figures import (forest_plot, leave_one_out_plot, line_chart_sweep, prisma_flow, show_chart,
                               summary_plot, tier_legend, traffic_light)
 from tests.figures import test_pooled_and_sweep as pooled
 from tests.figures import test_prisma as prisma

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis.figures.forest import DIAMOND_HALF_HEIGHT, forest_plot
-from analysis.figures.theme import TIER_STYLES, use_book_theme
+from analysis.report.figures.forest import DIAMOND_HALF_HEIGHT, forest_plot
+from analysis.report.figures.theme import TIER_STYLES, use_book_theme
 from tests.figures.spec_tools import all_transforms, mark_type, rows, unit_views, views_of
 
 

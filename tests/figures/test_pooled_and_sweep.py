@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from analysis.figures.pooled import PUBLISHED_SUBTITLE, leave_one_out_plot, summary_plot
-from analysis.figures.sweep import line_chart_sweep
+from analysis.report.figures.pooled import PUBLISHED_SUBTITLE, leave_one_out_plot, summary_plot
+from analysis.report.figures.sweep import line_chart_sweep
 from tests.figures.spec_tools import all_transforms, rows, unit_views, views_of
 
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.figures.prisma import BOX_WIDTH_PX, prisma_flow, prisma_layout
+from analysis.report.figures.prisma import BOX_WIDTH_PX, prisma_flow, prisma_layout
 from tests.figures.spec_tools import rows, views_of
 
 

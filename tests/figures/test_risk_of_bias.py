@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.figures.risk_of_bias import JUDGEMENTS, judgement, traffic_light
+from analysis.report.figures.risk_of_bias import JUDGEMENTS, judgement, traffic_light
 from tests.figures.spec_tools import rows, views_of
 
 

@@ -2,7 +2,7 @@ import altair as alt
 import pytest
 
 import analysis
-from analysis.figures.theme import (BOOK_THEME_NAME, FONT, OKABE_ITO, TIER_STYLES, TIERS, book_theme, tier_color_scale,
+from analysis.report.figures.theme import (BOOK_THEME_NAME, FONT, OKABE_ITO, TIER_STYLES, TIERS, book_theme, tier_color_scale,
                                     tier_legend, use_book_theme)
 
 

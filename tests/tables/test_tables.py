@@ -9,14 +9,14 @@ import pandas as pd
 import pypandoc
 import pytest
 
-import analysis.tables
-from analysis.tables import md_escape, show_table
+import analysis.report.tables
+from analysis.report.tables import md_escape, show_table
 
 HOSTILE = "<script>alert(1)</script>"
 
 
 def test_public_api_is_pinned():
-    assert analysis.tables.__all__ == [
+    assert analysis.report.tables.__all__ == [
         "TableDisplay", "TableView", "csv_bytes", "csv_data_uri", "csv_download_html", "md_escape", "pipe_table", "show_table",
     ]
 
@@ -132,7 +132,7 @@ def test_mimebundle_offers_markdown_and_never_html():
 
 
 def test_rule_widths_keep_short_columns_readable_beside_long_text():
-    from analysis.tables.markdown import MAX_RULE_WIDTH, pipe_table
+    from analysis.report.tables.markdown import MAX_RULE_WIDTH, pipe_table
 
     frame = pd.DataFrame({"tier": ["recovered", "primary"], "meaning": ["word " * 60, "short"]})
     rule = pipe_table(frame).splitlines()[1]

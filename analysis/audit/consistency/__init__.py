@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.consistency.counts import check_counts_against_tables
-from analysis.consistency.display import DISPLAY_COLUMNS, details_for_display
-from analysis.consistency.eligibility import check_eligibility
-from analysis.consistency.heterogeneity import check_heterogeneity, fit_i2_p_k
-from analysis.consistency.intervals import check_ci_symmetry, check_p_against_ci, implied_p_range
-from analysis.consistency.measures import check_measure_names
-from analysis.consistency.result import STATUSES, CheckResult, overall_status
-from analysis.consistency.statements import PaperStatement, paper_statements
-from analysis.consistency.subgroups import check_subgroups_against_overall, combine_subgroups
-from analysis.consistency.text import check_text_against_tables
+from analysis.audit.consistency.counts import check_counts_against_tables
+from analysis.audit.consistency.display import DISPLAY_COLUMNS, details_for_display
+from analysis.audit.consistency.eligibility import check_eligibility
+from analysis.audit.consistency.heterogeneity import check_heterogeneity, fit_i2_p_k
+from analysis.audit.consistency.intervals import check_ci_symmetry, check_p_against_ci, implied_p_range
+from analysis.audit.consistency.measures import check_measure_names
+from analysis.audit.consistency.result import STATUSES, CheckResult, overall_status
+from analysis.audit.consistency.statements import PaperStatement, paper_statements
+from analysis.audit.consistency.subgroups import check_subgroups_against_overall, combine_subgroups
+from analysis.audit.consistency.text import check_text_against_tables
 
 __all__ = [
     "CHECKS",

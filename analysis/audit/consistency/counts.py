@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_int
 
 __all__ = ["check_counts_against_tables", "count_rows"]

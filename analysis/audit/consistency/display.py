@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.consistency.result import CheckResult
+from analysis.audit.consistency.result import CheckResult
 from analysis.format import est_ci
 
 __all__ = ["DISPLAY_COLUMNS", "details_for_display"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.consistency.result import CheckResult, overall_status
-from analysis.consistency.statements import statement
+from analysis.audit.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.statements import statement
 from analysis.format import fmt_int
 
 __all__ = ["check_eligibility", "eligibility_rows"]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.result import CheckResult, overall_status
-from analysis.consistency.statements import studies_stated_in_subgroup
+from analysis.audit.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.statements import studies_stated_in_subgroup
 from analysis.format import fmt_int, fmt_num, fmt_p, fmt_pct
 from analysis.stats import half_unit, i2_from_q_pct
 from analysis.stats.recover import decimals_of
@@ -84,7 +84,7 @@ def studies_in_result(evidence, result_key: str) -> tuple[int | None, str]:
     as two arms); comparisons pool one 2x2 table per study. For "candidate" rows (the paper does
     not say which studies), k comes from the paper's statement of how many studies the other
     levels of the same subgroup factor hold (``paper_statements``, read by
-    :func:`analysis.consistency.statements.studies_stated_in_subgroup`).
+    :func:`analysis.audit.consistency.statements.studies_stated_in_subgroup`).
     """
     links = evidence.table("published_result_studies")
     links = links[links["result_key"] == result_key]

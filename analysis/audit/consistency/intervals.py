@@ -16,7 +16,7 @@ import math
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_num, fmt_p
 from analysis.stats import Z95, half_unit, recover_from_ci
 from analysis.stats.recover import decimals_of

@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from analysis.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_int, fmt_num
 from analysis.stats import odds_ratio, risk_ratio
 

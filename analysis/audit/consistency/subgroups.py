@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.consistency.intervals import stated_intervals
-from analysis.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.intervals import stated_intervals
+from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import est_ci, fmt_num
 from analysis.stats import Z95, half_unit, pool, recover_from_ci
 from analysis.stats.recover import decimals_of

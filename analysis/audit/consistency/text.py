@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.consistency.intervals import stated_intervals
-from analysis.consistency.result import CheckResult, overall_status
-from analysis.consistency.statements import statement
+from analysis.audit.consistency.intervals import stated_intervals
+from analysis.audit.consistency.result import CheckResult, overall_status
+from analysis.audit.consistency.statements import statement
 from analysis.format import fmt_int, fmt_num
 
 __all__ = ["DIRECTION_WORDS", "LOWER_IS_BETTER", "check_text_against_tables", "direction_rows", "claim_rows"]
@@ -50,7 +50,7 @@ def _one_per_key(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def claim_rows(evidence) -> pd.DataFrame:
-    """Verbal claims (``paper_statements``, see :mod:`analysis.consistency.statements`) and Table 4
+    """Verbal claims (``paper_statements``, see :mod:`analysis.audit.consistency.statements`) and Table 4
     against computed values."""
     published = evidence.table("published_results")
     statements = evidence.table("paper_statements")

@@ -26,9 +26,9 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from analysis.figures.theme import BOOK_THEME_NAME, use_book_theme
-from analysis.tables.display import filter_mimebundle
-from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
+from analysis.report.figures.theme import BOOK_THEME_NAME, use_book_theme
+from analysis.report.tables.display import filter_mimebundle
+from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
 
 __all__ = ["ChartDisplay", "ChartView", "chart_spec", "script_safe_json", "show_chart", "vega_lite_version"]
 

@@ -13,7 +13,7 @@ row_type       ``heading`` (bold text only), ``study`` (square + CI line), ``sub
                ``pi_low`` to ``pi_high``).
 estimate       point estimate on the scale drawn (ratios as ratios, not logs); missing for
 ci_low/high    headings, and for studies whose effect is not available ("not available").
-tier           provenance tier of the row's numbers (``analysis.figures.theme.TIERS``);
+tier           provenance tier of the row's numbers (``analysis.report.figures.theme.TIERS``);
                required on every row that draws something. Sets marker shape and colour.
 n              optional: patients in the row, shown as a column.
 weight_pct     optional: weight in percent; the square's area is proportional to it.
@@ -31,8 +31,8 @@ import math
 import altair as alt
 import pandas as pd
 
-from analysis.figures.frames import Column, check_frame
-from analysis.figures.theme import TIERS, tier_color_scale, tier_shape_scale
+from analysis.report.figures.frames import Column, check_frame
+from analysis.report.figures.theme import TIERS, tier_color_scale, tier_shape_scale
 from analysis.format import est_ci, fmt_int, fmt_num, is_missing
 
 __all__ = ["FOREST_COLUMNS", "ROW_TYPES", "forest_plot", "forest_rows"]
@@ -121,7 +121,7 @@ def forest_rows(
                 value = _get(row, column)
                 if not is_missing(value) and value <= 0:
                     problems.add(idx, column, value, "a log-scale axis needs values > 0")
-    problems.raise_if_any("see the column table in analysis/figures/forest.py.")
+    problems.raise_if_any("see the column table in analysis/report/figures/forest.py.")
 
     rows = frame.sort_values("row_order").reset_index(drop=True)
     out = pd.DataFrame({

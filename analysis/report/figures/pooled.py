@@ -26,8 +26,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.figures.forest import build_forest, forest_rows
-from analysis.figures.frames import Column, check_frame
+from analysis.report.figures.forest import build_forest, forest_rows
+from analysis.report.figures.frames import Column, check_frame
 
 __all__ = ["PUBLISHED_SUBTITLE", "leave_one_out_plot", "summary_plot"]
 
@@ -67,7 +67,7 @@ def summary_plot(frame: pd.DataFrame, *, title: str = "Pooled results published 
     which the subtitle states.
     """
     what = "summary_plot"
-    problems = check_frame(frame, SUMMARY_COLUMNS, what=what, hint="see the column table in analysis/figures/pooled.py.")
+    problems = check_frame(frame, SUMMARY_COLUMNS, what=what, hint="see the column table in analysis/report/figures/pooled.py.")
     for panel, rows in frame.groupby("panel", sort=False):
         for column in ("null_value", "log_scale"):
             if column in rows and rows[column].nunique() > 1:
@@ -106,7 +106,7 @@ def leave_one_out_plot(
     dashed vertical line at its estimate shows how far each omission moves the result.
     """
     problems = check_frame(frame, LEAVE_ONE_OUT_COLUMNS, what="leave_one_out_plot",
-                           hint="see the column table in analysis/figures/pooled.py.")
+                           hint="see the column table in analysis/report/figures/pooled.py.")
     overall = frame[frame["row_type"] == "overall"]
     if len(overall) != 1:
         problems.add(list(overall.index), "row_type", "overall", f"expected exactly one 'overall' row, found {len(overall)}")

@@ -26,7 +26,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from analysis.figures.frames import Column, check_frame
+from analysis.report.figures.frames import Column, check_frame
 from analysis.format import fmt_int, is_missing
 
 __all__ = ["ARROW_SEPARATOR", "NOT_REPORTED", "PRISMA_COLUMNS", "arrow_targets", "prisma_flow", "prisma_layout"]
@@ -81,7 +81,7 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     boxes: stage_id, x, x2, y, y2, text (lines joined by "\\n"), count_text, label, reasons_text.
     arrows: from, to, x, y, x2, y2, direction ("down" or "right").
     """
-    problems = check_frame(frame, PRISMA_COLUMNS, what="prisma_flow", hint="see the column table in analysis/figures/prisma.py.")
+    problems = check_frame(frame, PRISMA_COLUMNS, what="prisma_flow", hint="see the column table in analysis/report/figures/prisma.py.")
     for idx in frame.index[frame["stage_id"].duplicated(keep=False)]:
         problems.add(idx, "stage_id", frame.at[idx, "stage_id"], "stage_id must be unique")
     for idx in frame.index[frame.duplicated(subset=["column", "row"], keep=False)]:

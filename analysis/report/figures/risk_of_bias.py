@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis.figures.frames import Column, check_frame
-from analysis.figures.theme import NEUTRAL_GREY, OKABE_ITO
+from analysis.report.figures.frames import Column, check_frame
+from analysis.report.figures.theme import NEUTRAL_GREY, OKABE_ITO
 from analysis.format import is_missing
 
 __all__ = ["JUDGEMENTS", "Judgement", "RISK_OF_BIAS_COLUMNS", "TOOLS", "judgement", "traffic_light"]
@@ -82,7 +82,7 @@ def judgement(tool: str, score: object) -> str:
 
 def _judged(frame: pd.DataFrame) -> pd.DataFrame:
     problems = check_frame(frame, RISK_OF_BIAS_COLUMNS, what="traffic_light",
-                           hint="see the column table in analysis/figures/risk_of_bias.py.")
+                           hint="see the column table in analysis/report/figures/risk_of_bias.py.")
     for idx in frame.index[frame.duplicated(subset=["tool", "study", "item"], keep=False)]:
         problems.add(idx, "study/item", (frame.at[idx, "study"], frame.at[idx, "item"]), "each study-item pair appears once")
     names = []

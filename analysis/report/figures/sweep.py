@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.figures.frames import Column, check_frame
-from analysis.figures.theme import CHART_WIDTH_PX, OKABE_ITO
+from analysis.report.figures.frames import Column, check_frame
+from analysis.report.figures.theme import CHART_WIDTH_PX, OKABE_ITO
 
 __all__ = ["line_chart_sweep"]
 

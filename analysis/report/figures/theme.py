@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analysis.provenance import LEGEND_MEANINGS, TIERS
+from analysis.domain.provenance import LEGEND_MEANINGS, TIERS
 
 __all__ = [
     "BOOK_THEME_NAME",
@@ -66,7 +66,7 @@ class TierStyle:
 
 
 #: marker shape and colour of each tier; the tiers, their order and meanings are those of
-#: :mod:`analysis.provenance`.
+#: :mod:`analysis.domain.provenance`.
 _TIER_MARKS = {
     "primary": ("square", OKABE_ITO["blue"]),
     "secondary": ("circle", OKABE_ITO["sky_blue"]),

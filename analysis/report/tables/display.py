@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.tables.download import check_csv_name, csv_bytes, csv_download_html
-from analysis.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
+from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
+from analysis.report.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
 
 __all__ = ["TableDisplay", "TableView", "filter_mimebundle", "show_table"]
 

@@ -1,6 +1,6 @@
 """The CSV behind a table or figure, as deterministic bytes and as a data-URI download link.
 
-Used by both ``analysis.tables`` and ``analysis.figures`` so that every download on the
+Used by both ``analysis.report.tables`` and ``analysis.report.figures`` so that every download on the
 site is written the same way:
 
 * UTF-8, ``\\n`` line endings, no index column, header = the frame's column names;

@@ -39,7 +39,7 @@ def inline_text(text: str) -> str:
     value never starts a paragraph) and every ASCII punctuation character is escaped.
 
     This is the ``text/markdown`` form the book's kernels give every ``str`` (see
-    ``analysis.common.setup``), so an inline `` `{python} name` `` prints data as text under
+    ``analysis.report.setup.setup``), so an inline `` `{python} name` `` prints data as text under
     both Quarto and bookrender; an author who wants markup returns ``IPython.display.Markdown``.
     """
     return md_escape(" ".join(text.splitlines()))
