@@ -137,13 +137,13 @@ def headline_results(data_dir: Path, newer_dir: Path | None = None) -> pd.DataFr
     """The book's headline numbers for the package at ``data_dir``, by the current code.
 
     Rows: the studies the paper pooled; the new studies the update includes; every headline
-    result of the paper regenerated from public inputs (:data:`analysis.audit.findings.HEADLINE_KEYS`);
+    result of the paper regenerated from public inputs (:func:`analysis.domain.outcomes.headline_keys`);
     the updated death risk ratio (:func:`analysis.domain.living.updated_death`). Columns: key, result,
     estimate, ci_low, ci_high (NaN where not computable).
     """
     from analysis.domain import living
     from analysis.domain.regeneration import regenerations
-    from analysis.audit.findings import HEADLINE_KEYS
+    from analysis.domain.outcomes import headline_keys
 
     evidence, present = _evidence(Path(data_dir), Path(newer_dir) if newer_dir else Path(data_dir))
     rows = [("studies.paper", "Studies the paper pooled (rows of Table 1)", float(len(evidence.table("studies"))),
@@ -153,7 +153,7 @@ def headline_results(data_dir: Path, newer_dir: Path | None = None) -> pd.DataFr
     rows.append(("studies.new", "New studies included by the living update",
                  float((new["status"] == "included").sum()) if has_update else 0.0, None, None))
     regenerated = regenerations(evidence)
-    for key in HEADLINE_KEYS:
+    for key in headline_keys(evidence):
         r = regenerated.get(key)
         values = r.on_published_scale() if r is not None else None
         rows.append((f"regenerated.{key}", f"Regenerated from public inputs: {key}",

@@ -11,13 +11,7 @@ from analysis.data import Evidence
 from analysis.domain.reproduction import published_text, regenerated_text
 from analysis.domain.outcomes import OutcomeSpec
 
-__all__ = ["EvidenceBase", "evidence_base", "headline_table", "Findings", "findings", "HEADLINE_KEYS"]
-
-#: The results the paper's abstract and results headline, in reading order (result_key values).
-HEADLINE_KEYS = (
-    "cdasi.overall", "cdasi.drug.rux", "cdasi.drug.tof", "cdasi.drug.bar", "cdasi.regimen.alone",
-    "cdasi.regimen.combination", "mmt.overall", "ck.unit.u", "ck.unit.ui", "death.rr", "fvc.overall",
-)
+__all__ = ["EvidenceBase", "evidence_base", "headline_table", "Findings", "findings"]
 
 
 @dataclass(frozen=True)
@@ -71,9 +65,10 @@ def _analysis_label(row: pd.Series) -> str:
 
 
 def headline_table(reproduction: pd.DataFrame, outcomes: Mapping[str, OutcomeSpec],
-                   keys: tuple[str, ...] = HEADLINE_KEYS) -> pd.DataFrame:
-    """One row per headline result: outcome (its label in ``outcomes``, the registry of
-    :func:`analysis.domain.outcomes.outcome_registry`), analysis, published and regenerated "est (95% CI)",
+                   keys: tuple[str, ...]) -> pd.DataFrame:
+    """One row per headline result ``keys`` (:func:`analysis.domain.outcomes.headline_keys`): outcome
+    (its label in ``outcomes``, the registry of :func:`analysis.domain.outcomes.outcome_registry`),
+    analysis, published and regenerated "est (95% CI)",
     the verdict, and whether agreement is by construction. The statement shown is the first one
     the paper prints with an interval (the abstract where it has one)."""
     rows = []

@@ -57,8 +57,10 @@ SIZE_RULE_ADMITS_ABOVE = "letters_min_size"
 SIZE_RULE_EXCLUDES_BELOW = "small_sample_excluded"
 #: muscle scales named in Table 1 endpoints, most specific first.
 MUSCLE_SCALES = ("MMT-8", "CMAS", "MMT")
-_RESULT_OUTCOME = {"cdasi_activity": "CDASI", "mmt": "MMT", "ck": "CK", "death": "death (risk ratio)",
-                   "fvc_pct_predicted": "FVC % predicted"}
+
+
+def _short_label(registry: dict, outcome: str) -> str:
+    return registry[outcome].short_label if outcome in registry else outcome
 
 
 def size_rule_patients(statements: pd.DataFrame) -> int:
@@ -116,6 +118,7 @@ def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
     result may hold), reports. A result the paper says holds a single study
     (:func:`single_study_results`) cannot hold two reports and is skipped.
     """
+    registry = outcome_registry(evidence)
     studies = evidence.table("studies")
     members = evidence.table("published_result_studies")
     first = _first_statement(evidence.table("published_results"))
@@ -129,7 +132,7 @@ def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
                 continue
             inside = group[group["study_id"].isin(pair)]
             if set(inside["study_id"]) == pair:
-                rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),
+                rows.append({"result_key": key, "outcome": _short_label(registry, first.at[key, "outcome"]),
                              "analysis": first.at[key, "analysis"] if is_missing(first.at[key, "subgroup_level"])
                              else f"subgroup: {first.at[key, 'subgroup_level']}",
                              "estimate": first.at[key, "estimate"],
@@ -245,11 +248,12 @@ class SmallStudyCheck:
         return int(self.k_table["k"].max())
 
 
-def small_study_check(evidence: Evidence, outcome: str = "cdasi_activity",
+def small_study_check(evidence: Evidence, outcome: str,
                       settings: AnalysisSettings = PAPER_SETTINGS) -> SmallStudyCheck:
     """Run :func:`analysis.stats.egger_test` (classic regression) and :func:`begg_test` on the
     public effects of ``outcome`` (at least 3 are needed; otherwise both are None), and count the
     arms behind each pooled result of the paper."""
+    registry = outcome_registry(evidence)
     effects = study_effects(evidence, outcome, settings)
     public = effects[effects["yi"].notna()]
     egger = begg = None
@@ -266,7 +270,7 @@ def small_study_check(evidence: Evidence, outcome: str = "cdasi_activity",
         single = key in single_results
         candidate = bool((treated["basis"] == "candidate").any()) and not single
         k = 1 if single else int(treated["arm_id"].nunique())
-        rows.append({"result_key": key, "outcome": _RESULT_OUTCOME.get(first.at[key, "outcome"], first.at[key, "outcome"]),
+        rows.append({"result_key": key, "outcome": _short_label(registry, first.at[key, "outcome"]),
                      "k": k, "k_is_upper_bound": candidate, "below_minimum": k < MIN_STUDIES_FOR_ASYMMETRY_TESTS})
     k = len(public)
     return SmallStudyCheck(outcome=outcome, k_public=k, k_paper=len(effects), egger=egger, begg=begg,
@@ -307,6 +311,7 @@ def design_table(evidence: Evidence) -> pd.DataFrame:
 
     Columns: study, design, comparison_group, pooled_before_after.
     """
+    registry = outcome_registry(evidence)
     studies = evidence.table("studies").sort_values("table1_row")
     arms = evidence.table("arms")
     members = _membership(evidence)
@@ -316,8 +321,8 @@ def design_table(evidence: Evidence) -> pd.DataFrame:
         comparators = arms[(arms["study_id"] == study["study_id"]) & (arms["role"] == "comparator")
                            & arms["subset_of"].isna()]
         mine = members[(members["study_id"] == study["study_id"])]
-        outcomes = [o for o in dict.fromkeys(first.loc[mine["result_key"], "outcome"]) if o != "death"]
+        outcomes = [o for o in dict.fromkeys(first.loc[mine["result_key"], "outcome"]) if registry[o].scale != "log"]
         rows.append({"study": study["label"], "design": study["design"],
                      "comparison_group": "; ".join(comparators["label"]) if len(comparators) else "none",
-                     "pooled_before_after": ", ".join(_RESULT_OUTCOME[o] for o in outcomes) if outcomes else "none"})
+                     "pooled_before_after": ", ".join(registry[o].short_label for o in outcomes) if outcomes else "none"})
     return pd.DataFrame(rows)

@@ -6,7 +6,7 @@ from analysis.chapters.page import Page
 from analysis.audit.consistency import checks_table, run_all_checks
 from analysis.data import Evidence, load
 from analysis.format import fmt_int
-from analysis.domain.outcomes import outcome_registry
+from analysis.domain.outcomes import headline_keys, outcome_registry
 from analysis.domain.reproduction import reproduction_table
 from analysis.audit.findings import evidence_base, findings, headline_table
 from analysis.report.tables import TableView
@@ -37,5 +37,5 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_no_number": fmt_int(found.count(NO_NUMBER)),
         "n_checks": fmt_int(found.n_checks),
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
-        "headline": TableView(headline_table(reproduction, outcome_registry(evidence))),
+        "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence))),
     })

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from analysis.chapters.page import Page
 from analysis.audit.consistency.statements import statement
+from analysis.domain.outcomes import outcome_registry
+from analysis.domain.sensitivity_grid import public_outcomes
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_num, fmt_p, fmt_yes_no
 from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
@@ -75,12 +77,16 @@ def _scales(evidence: Evidence) -> dict[str, object]:
 
 
 def _small_study(evidence: Evidence) -> dict[str, object]:
-    small = small_study_check(evidence)
+    """Egger's and Begg's tests on the outcome with the most public effects, and k per result."""
+    public = public_outcomes(evidence)
+    outcome = max(public, key=lambda o: len(public[o]))
+    small = small_study_check(evidence, outcome)
     egger, begg = small.egger, small.begg
     k_table = small.k_table.set_index("result_key")
     k_view = small.k_table.assign(k_is_upper_bound=lambda f: f["k_is_upper_bound"].map(fmt_yes_no),
                                   below_minimum=lambda f: f["below_minimum"].map(fmt_yes_no))
     return {
+        "small_study_outcome": outcome_registry(evidence)[outcome].short_label,
         "k_public": fmt_int(small.k_public),
         "k_paper": fmt_int(small.k_paper),
         "egger_p": fmt_p(egger.p),

@@ -141,7 +141,7 @@ def regenerated_results(evidence: Evidence, settings: AnalysisSettings = PAPER_S
     return {k: r.result for k, r in regenerations(evidence, settings).items() if r.result is not None}
 
 
-def public_inputs_pool(evidence: Evidence, outcome: str = "cdasi_activity",
+def public_inputs_pool(evidence: Evidence, outcome: str,
                        settings: AnalysisSettings = PAPER_SETTINGS) -> PublicPool:
     """Pool every public effect of ``outcome``: a clearly partial analysis of public inputs only.
 

@@ -125,7 +125,7 @@ def sweep_series(label: str) -> str:
     return f"{label} change"
 
 
-def r_sweep(evidence: Evidence, outcome: str = "cdasi_activity",
+def r_sweep(evidence: Evidence, outcome: str,
             settings: AnalysisSettings = PAPER_SETTINGS) -> pd.DataFrame:
     """For each r of ``settings.rs``: each r-dependent study change (series = its label) and the pool
     of the outcome's public effects (series "Pool of public inputs") under ``settings``; columns

@@ -77,8 +77,8 @@ def test_subgroup_counts_add_over_sibling_levels():
 
 def test_limitations_follow_the_statements(evidence):
     without = evidence.paper_statements[evidence.paper_statements["statement_id"] != "ck_ui_one_study"]
-    k = small_study_check(evidence).k_table.set_index("result_key")
-    k_without = small_study_check(dataclasses.replace(evidence, paper_statements=without)).k_table.set_index("result_key")
+    k = small_study_check(evidence, "cdasi_activity").k_table.set_index("result_key")
+    k_without = small_study_check(dataclasses.replace(evidence, paper_statements=without), "cdasi_activity").k_table.set_index("result_key")
     assert (k.at["ck.unit.ui", "k"], k.at["ck.unit.ui", "k_is_upper_bound"]) == (1, False)
     assert k_without.at["ck.unit.ui", "k_is_upper_bound"] and k_without.at["ck.unit.ui", "k"] > 1
     links = evidence.published_result_studies

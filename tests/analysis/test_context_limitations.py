@@ -71,7 +71,7 @@ def test_population_and_scale_mix(evidence):
 
 
 def test_small_study_tests_are_underpowered(evidence):
-    check = small_study_check(evidence)
+    check = small_study_check(evidence, "cdasi_activity")
     # public CDASI effects: Paik 2021 (primary means), Landon-Cardinal ruxolitinib and baricitinib (recovered)
     assert check.k_public == 3 and check.k_paper == 5
     assert check.egger.underpowered and check.begg.underpowered

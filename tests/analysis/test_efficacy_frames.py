@@ -24,7 +24,7 @@ def evidence():
 
 
 def test_forest_frame_weights_and_diamond(evidence):
-    pool = public_inputs_pool(evidence)
+    pool = public_inputs_pool(evidence, "cdasi_activity")
     frame = forest_frame(study_effects(evidence, "cdasi_activity"), pool.result)
     studies = frame[frame["row_type"] == "study"]
     drawn = studies[studies["tier"] != "missing"]
@@ -39,7 +39,7 @@ def test_forest_frame_weights_and_diamond(evidence):
 
 
 def test_forest_frame_refuses_a_pool_of_other_studies(evidence):
-    pool = public_inputs_pool(evidence)
+    pool = public_inputs_pool(evidence, "cdasi_activity")
     effects = study_effects(evidence, "cdasi_activity")
     with pytest.raises(ValueError, match="pool exactly the rows shown"):
         forest_frame(effects[effects["label"] != "Paik 2021"], pool.result)
@@ -57,7 +57,7 @@ def test_summary_frame_holds_printed_values_only(evidence):
 
 
 def test_leave_one_out_frame(evidence):
-    loo = public_leave_one_out(public_inputs_pool(evidence).effects)
+    loo = public_leave_one_out(public_inputs_pool(evidence, "cdasi_activity").effects)
     frame = leave_one_out_frame(loo)
     assert (frame["row_type"] == "omitted").sum() == 3
     leave_one_out_plot(frame, measure_label="points").to_dict()
@@ -95,7 +95,7 @@ def test_grid_at_paper_settings_equals_the_public_pool(evidence):
     grid = full_grid(evidence)
     row = grid[(grid["outcome"] == "cdasi_activity") & (grid["omitted"] == "") & (grid["r"] == 0.5)
                & (grid["method"] == "DL") & (grid["ci_method"] == "normal")].iloc[0]
-    assert row["estimate"] == pytest.approx(public_inputs_pool(evidence).result.estimate)
+    assert row["estimate"] == pytest.approx(public_inputs_pool(evidence, "cdasi_activity").result.estimate)
 
 
 def test_grid_runs_well_under_a_second():

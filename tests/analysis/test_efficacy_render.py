@@ -76,6 +76,6 @@ def test_skin_page_shows_the_public_pool_as_partial(built_book):
     from analysis.domain.regeneration import public_inputs_pool
 
     html = (built_book.output_dir / "chapters" / "02-skin.html").read_text(encoding="utf-8")
-    pool = public_inputs_pool(cached_evidence()).result
+    pool = public_inputs_pool(cached_evidence(), "cdasi_activity").result
     assert est_ci(pool.estimate, pool.ci_low, pool.ci_high) in html
     assert "partial analysis" in html and "not regenerated" in html

@@ -98,7 +98,7 @@ def test_figure_only_rows_have_no_number(table):
 
 
 def test_public_pool_by_hand(evidence):
-    pool = public_inputs_pool(evidence).result
+    pool = public_inputs_pool(evidence, "cdasi_activity").result
     # DL with tau² = 0 here (Q below its df), so fixed-effect inverse-variance weights
     v = [14.9 ** 2 / Z ** 2, 10.31 ** 2 / Z ** 2, 17.851]
     y = [-20.0, -11.2, -18.5]
@@ -107,5 +107,5 @@ def test_public_pool_by_hand(evidence):
     assert pool.tau2 == 0
     assert pool.estimate == pytest.approx(mu, rel=1e-6)
     assert pool.se == pytest.approx(math.sqrt(1 / sum(w)), rel=1e-6)
-    assert "partial" in public_inputs_pool(evidence).title
+    assert "partial" in public_inputs_pool(evidence, "cdasi_activity").title
     assert set(regenerated_results(evidence)) == {"cdasi.drug.rux", "cdasi.drug.bar", "cdasi.follow_up.3"}

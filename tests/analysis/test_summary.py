@@ -5,8 +5,8 @@ import pytest
 from analysis.audit.consistency import checks_table, run_all_checks
 from analysis.data import load
 from analysis.domain.reproduction import reproduction_table
-from analysis.domain.outcomes import outcome_registry
-from analysis.audit.findings import HEADLINE_KEYS, evidence_base, findings, headline_table
+from analysis.domain.outcomes import headline_keys, outcome_registry
+from analysis.audit.findings import evidence_base, findings, headline_table
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,12 @@ def test_evidence_base_matches_table_1_and_the_text(evidence):
 
 
 def test_headline_table_shows_the_abstracts_numbers(evidence):
-    table = headline_table(reproduction_table(evidence), outcome_registry(evidence))
-    assert len(table) == len(HEADLINE_KEYS)
+    keys = headline_keys(evidence)
+    table = headline_table(reproduction_table(evidence), outcome_registry(evidence), keys)
+    # the results the abstract headlines, in its reading order
+    assert keys == ("cdasi.overall", "cdasi.drug.rux", "cdasi.drug.tof", "cdasi.drug.bar", "cdasi.regimen.alone",
+                    "cdasi.regimen.combination", "mmt.overall", "ck.unit.u", "ck.unit.ui", "death.rr", "fvc.overall")
+    assert len(table) == len(keys)
     published = dict(zip(table["analysis"] + "|" + table["outcome"], table["published"]))
     # Abstract: "the CDASI decreased by 17.67 (95% CI: -20.94 ~ -14.41)"; "MMT increased by 10.31 (95% CI: -2.83 ~ 23.46)"
     assert published["overall|CDASI activity"] == "-17.67 (95% CI -20.94 to -14.41)"
@@ -49,3 +53,12 @@ def test_findings_count_every_statement_once(evidence):
 def test_unknown_headline_key_is_a_clear_error(evidence):
     with pytest.raises(ValueError, match="no published result with result_key 'nope'"):
         headline_table(reproduction_table(evidence), outcome_registry(evidence), keys=("nope",))
+
+
+def test_a_headline_result_the_paper_does_not_have_is_named(evidence):
+    import dataclasses
+
+    definitions = evidence.outcome_definitions.copy()
+    definitions.loc[definitions.index[0], "headline_results"] = "cdasi.overall; cdasi.nope"
+    with pytest.raises(ValueError, match=r"lacks: \['cdasi.nope'\]"):
+        headline_keys(dataclasses.replace(evidence, outcome_definitions=definitions))

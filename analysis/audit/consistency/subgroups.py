@@ -72,9 +72,24 @@ def _one_row_per_key(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.loc[keep]
 
 
-def check_subgroups_against_overall(evidence, outcome: str = "cdasi_activity") -> CheckResult:
-    """(d) FE-combine each factor's published subgroups and compare with the published overall result."""
+def _outcome_with_subgroups(rows: pd.DataFrame) -> str:
+    """The one outcome with a stated overall result and stated subgroups for every factor of
+    :data:`SUBGROUP_FACTORS`; ValueError when the data hold none or several."""
+    found = [o for o, group in rows.groupby("outcome", sort=False)
+             if (group["analysis"] == "overall").any()
+             and all((group["subgroup_factor"] == factor).any() for factor in SUBGROUP_FACTORS)]
+    if len(found) != 1:
+        raise ValueError(f"expected one outcome with an overall result and subgroups by {', '.join(SUBGROUP_FACTORS)}, "
+                         f"but the published results have {found or 'none'}; pass outcome=")
+    return found[0]
+
+
+def check_subgroups_against_overall(evidence, outcome: str | None = None) -> CheckResult:
+    """(d) FE-combine each factor's published subgroups and compare with the published overall result
+    of ``outcome`` (default: the one outcome whose overall result has published subgroups by every
+    factor of :data:`SUBGROUP_FACTORS`)."""
     rows = stated_intervals(evidence.table("published_results"))
+    outcome = _outcome_with_subgroups(rows) if outcome is None else outcome
     rows = rows[rows["outcome"] == outcome]
     overall = _one_row_per_key(rows[rows["analysis"] == "overall"]).iloc[0]
     published = evidence.table("published_results")

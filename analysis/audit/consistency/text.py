@@ -11,31 +11,31 @@ import pandas as pd
 from analysis.audit.consistency.intervals import stated_intervals
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.audit.consistency.statements import statement
+from analysis.domain.outcomes import outcome_registry
 from analysis.format import fmt_int, fmt_num
 
-__all__ = ["DIRECTION_WORDS", "LOWER_IS_BETTER", "check_text_against_tables", "direction_rows", "claim_rows"]
+__all__ = ["DIRECTION_WORDS", "check_text_against_tables", "direction_rows", "claim_rows"]
 
 #: sign of the change each direction word asserts; "improved" depends on the outcome.
 DIRECTION_WORDS = {"decreased": -1, "decrease": -1, "reduction": -1, "reduced": -1, "increased": 1}
-#: outcomes where a lower score means less disease (CDASI activity); elsewhere higher is better.
-LOWER_IS_BETTER = frozenset({"cdasi_activity"})
 
 
-def _sign_asserted(word: object, outcome: str) -> int | None:
+def _sign_asserted(word: object, outcome: str, lower_is_better: frozenset[str]) -> int | None:
     if not isinstance(word, str) or word == "none":
         return None
     if word == "improved":
-        return -1 if outcome in LOWER_IS_BETTER else 1
+        return -1 if outcome in lower_is_better else 1
     if word not in DIRECTION_WORDS:
         raise ValueError(f"unknown direction word {word!r}; known: {', '.join([*DIRECTION_WORDS, 'improved', 'none'])}")
     return DIRECTION_WORDS[word]
 
 
-def direction_rows(published: pd.DataFrame) -> pd.DataFrame:
-    """Each direction word printed with a result against the sign of the result's estimate."""
+def direction_rows(published: pd.DataFrame, lower_is_better: frozenset[str]) -> pd.DataFrame:
+    """Each direction word printed with a result against the sign of the result's estimate
+    ("improved" means a fall for the outcomes in ``lower_is_better``, a rise for the others)."""
     rows = []
     for _, r in published[published["estimate"].notna()].iterrows():
-        sign = _sign_asserted(r["direction_word"], r["outcome"])
+        sign = _sign_asserted(r["direction_word"], r["outcome"], lower_is_better)
         if sign is None:
             continue
         ok = (r["estimate"] > 0) == (sign > 0)
@@ -119,7 +119,8 @@ def claim_rows(evidence) -> pd.DataFrame:
 
 def check_text_against_tables(evidence) -> CheckResult:
     """(f) Direction words, verbal rankings, follow-up subgroups and Table 4 against the numbers."""
-    directions = direction_rows(evidence.table("published_results"))
+    lower = frozenset(o for o, spec in outcome_registry(evidence).items() if spec.better == "lower")
+    directions = direction_rows(evidence.table("published_results"), lower)
     claims = claim_rows(evidence)
     wrong = directions[directions["status"] == "inconsistent"]
     summary = pd.DataFrame([{
