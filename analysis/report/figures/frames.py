@@ -2,7 +2,9 @@
 
 A chart function states its columns as ``Column`` rules; ``check_frame`` reports all
 missing columns, or else every failing cell (row, column, value, rule, fix hint) in one
-``ValueError``, pandera-style, instead of stopping at the first.
+``ValueError`` instead of stopping at the first. The cells are checked by pandera (lazy
+validation of a schema built from the rules), the same mechanism as the science layer's
+contracts (:mod:`analysis.domain.contracts`).
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
 
 from analysis.format import is_missing
 
@@ -79,6 +83,19 @@ _KIND_CHECKS: dict[str, tuple[Callable[[object], bool], str]] = {
 }
 
 
+def _schema(rules: list[Column]) -> pa.DataFrameSchema:
+    """A pandera schema of the rules: one element-wise check per column (missing values skipped
+    unless the column is not nullable), columns the frame may have beyond these allowed."""
+    columns = {}
+    for rule in rules:
+        test, message = _KIND_CHECKS[rule.kind]
+        if rule.kind == "choice":
+            test = (lambda choices: lambda v: isinstance(v, str) and v in choices)(rule.choices)
+            message = f"expected one of {list(rule.choices)}"
+        columns[rule.name] = pa.Column(None, pa.Check(test, element_wise=True, error=message), nullable=rule.nullable)
+    return pa.DataFrameSchema(columns)
+
+
 def check_frame(
     frame: pd.DataFrame, columns: Iterable[Column], *, what: str, hint: str = "", lazy: bool = False
 ) -> FrameProblems:
@@ -104,19 +121,16 @@ def check_frame(
     if frame.empty:
         raise ValueError(f"{what}: the frame has no rows; expected at least one.")
     problems = FrameProblems(what)
-    for rule in rules:
-        if rule.name not in frame.columns:
-            continue
-        check, message = _KIND_CHECKS[rule.kind]
-        for row, value in frame[rule.name].items():
-            if is_missing(value):
-                if not rule.nullable:
-                    problems.add(row, rule.name, value, "a value is required here")
-                continue
-            if not check(value):
-                problems.add(row, rule.name, value, message)
-            elif rule.kind == "choice" and value not in rule.choices:
-                problems.add(row, rule.name, value, f"expected one of {list(rule.choices)}")
+    present = [rule for rule in rules if rule.name in frame.columns]
+    try:
+        _schema(present).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        order = {rule.name: i for i, rule in enumerate(present)}
+        cases = cases.assign(_order=cases["column"].map(order)).sort_values(["_order"], kind="stable")
+        for case in cases.itertuples(index=False):
+            rule = "a value is required here" if case.check == "not_nullable" else case.check
+            problems.add(case.index, case.column, frame.at[case.index, case.column], rule)
     if not lazy:
         problems.raise_if_any(hint)
     return problems
