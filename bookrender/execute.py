@@ -125,18 +125,19 @@ class _Plan:
     exprs: list[tuple[str, int]]
     n_setup: int = 1
 
-    def describe(self, index: int) -> tuple[int | None, str]:
-        """The source line and a description (for messages) of the notebook cell at ``index``."""
+    def describe(self, index: int) -> tuple[int | None, str, str | None]:
+        """Where the notebook cell at ``index`` comes from: its source line, a description for
+        messages, and the label a `CellError` names (None for an unlabelled cell)."""
         n_cells = len(self.doc.cells)
         if index < self.n_setup:
-            return None, "the kernel set-up"
+            return None, "the kernel set-up", None
         if index < self.n_setup + n_cells:
             cell = self.doc.cells[index - self.n_setup]
-            return cell.line, f"cell '{cell.label}'" if cell.label else "unlabelled cell"
+            return cell.line, f"cell '{cell.label}'" if cell.label else "unlabelled cell", cell.label
         if index < self.n_setup + n_cells + len(self.exprs):
             expr, line = self.exprs[index - self.n_setup - n_cells]
-            return line, f"inline `{{python}} {expr}`"
-        return None, "the collection of the document's dependencies"
+            return line, f"inline `{{python}} {expr}`", f"inline `{{python}} {expr}`"
+        return None, "the collection of the document's dependencies", None
 
 
 def _notebook(plan: _Plan):
@@ -154,15 +155,14 @@ def _cell_failed(plan: _Plan, index: int, cell) -> RenderError:
     path = str(plan.doc.path)
     error = next((o for o in cell.outputs if o.get("output_type") == "error"), {})
     ename, evalue = error.get("ename", "Error"), error.get("evalue", "")
-    line, where = plan.describe(index)
+    line, where, label = plan.describe(index)
     if line is None:
         return RenderError(f"{path}: {where} failed: {ename}: {evalue}")
-    label = where[len("cell '"):-1] if where.startswith("cell '") else (None if where == "unlabelled cell" else where)
     return CellError(path, line, label, ename, evalue, _clean_traceback(error))
 
 
 def _limit_error(plan: _Plan, index: int, problem: str, fix: str) -> CellLimitError:
-    line, where = plan.describe(index)
+    line, where, _ = plan.describe(index)
     return CellLimitError(str(plan.doc.path), line, where, problem, fix)
 
 
@@ -172,6 +172,11 @@ def _overflow(plan: _Plan, client, limits: Limits) -> CellLimitError:
                         f"of printed or displayed output per document); the cell was interrupted.",
                         "Print less (write large results to a file, or show a summary), or raise the limit with "
                         "--max-output-mb or BOOKRENDER_MAX_OUTPUT_MB.")
+
+
+def _seconds(limits: Limits) -> int:
+    """The cell time limit in whole seconds (what the notebook client takes)."""
+    return max(1, math.ceil(limits.cell_timeout))
 
 
 def _run_cells(plan: _Plan, nb, client, limits: Limits) -> None:
@@ -186,7 +191,7 @@ def _run_cells(plan: _Plan, nb, client, limits: Limits) -> None:
                 raise _overflow(plan, client, limits) from None
             raise _cell_failed(plan, index, cell) from None
         except CellTimeoutError:
-            raise _limit_error(plan, index, f"did not finish within the cell time limit of {limits.cell_timeout:g} "
+            raise _limit_error(plan, index, f"did not finish within the cell time limit of {_seconds(limits)} "
                                f"seconds and was stopped.", "Make the cell faster, or raise the limit with "
                                "--cell-timeout or BOOKRENDER_CELL_TIMEOUT.") from None
         except DeadKernelError:
@@ -214,7 +219,7 @@ def execute_document(root: Path, doc: Document, extra_env: dict | None = None, l
     nb = _notebook(plan)
     own_dir = connection_dir is None
     connection_dir = Path(tempfile.mkdtemp(prefix="bookrender-kernel-")) if own_dir else connection_dir
-    client = BookClient(nb, timeout=max(1, math.ceil(limits.cell_timeout)), kernel_name="python3", allow_errors=False,
+    client = BookClient(nb, timeout=_seconds(limits), kernel_name="python3", allow_errors=False,
                         resources={"metadata": {"path": str(root)}}).configure(connection_dir,
                                                                                limits.max_output_bytes)
     env = kernel_environment(root, extra_env, connection_dir)

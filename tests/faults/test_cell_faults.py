@@ -157,7 +157,8 @@ def test_an_object_shown_only_by_its_default_repr_fails_naming_the_cell(mini):
     line = add_cell(mini, "opaque", "class Opaque:\n    pass\nOpaque()")
     message = failing_build(mini, error=SourceError)
     assert message.startswith(f"chapters/one.qmd:{line}: cell 'opaque' displays a __main__.Opaque object with no text "
-                              f"or image form that the HTML page can show"), message
+                              f"or image form that the "), message  # the HTML page or the PDF, whichever comes first
+    assert "(its forms: none; its text is only the default object repr)" in message and "0x" not in message
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "ten"])
