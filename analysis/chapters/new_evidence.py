@@ -122,5 +122,12 @@ def page(evidence: Evidence | None = None) -> Page:
                                             "ci_high": "CI high", "p_value": "p", "tier": "Tier", "source_id": "Source",
                                             "location": "Where"}),
     }
+    ongoing = studies[studies["status"] == "ongoing"]
+    values["ongoing_list"] = fmt_list([f"{r['label']}: {r['jak_inhibitor']}" + ("" if r["comparator"] != r["comparator"]
+                                       else f" against {r['comparator']}") for _, r in ongoing.iterrows()])
+    hrs = results[(results["paper_outcome"] == "death_ild") & (results["statistic"] == "hazard_ratio_ci")]
+    values["hazard_ratios"] = fmt_list([
+        f"{studies.set_index('study_id').at[r['study_id'], 'label']} ({r['arm']}): hazard ratio "
+        f"{est_ci(r['value'], r['ci_low'], r['ci_high'])}" for _, r in hrs.iterrows()]) if len(hrs) else "none"
     values.update(_death(evidence))
     return Page("new_evidence", values)

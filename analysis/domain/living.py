@@ -36,6 +36,7 @@ __all__ = [
 #: reasons of an exclusion in words, in the order the flow lists them.
 REASON_WORDS = {
     "off_topic": "not a JAK inhibitor in DM, PM, JDM or anti-MDA5 disease",
+    "other_myopathy": "a JAK inhibitor in other myopathies only (antisynthetase syndrome)",
     "not_primary_study": "not a primary study (review, commentary, survey, data set)",
     "before_search_end": "published inside the paper's search window",
     "not_shown_after_search_end": "not shown to be published after the search end",
