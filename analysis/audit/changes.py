@@ -139,7 +139,7 @@ def headline_results(data_dir: Path, newer_dir: Path | None = None) -> pd.DataFr
     Rows: the studies the paper pooled; the new studies the update includes; every headline
     result of the paper regenerated from public inputs (:func:`analysis.domain.outcomes.headline_keys`);
     the updated death risk ratio (:func:`analysis.domain.living.updated_death`). Columns: key, result,
-    estimate, ci_low, ci_high (NaN where not computable).
+    estimate, ci_low, ci_high (NaN where not computable), digits (0 for counts, 2 for effects).
     """
     from analysis.domain import living
     from analysis.domain.regeneration import regenerations
@@ -162,15 +162,17 @@ def headline_results(data_dir: Path, newer_dir: Path | None = None) -> pd.DataFr
     ratio = death.pooled_ratio() if death is not None else None
     rows.append(("update.death_rr", "Updated risk ratio of death or lung transplantation within a year (anti-MDA5 ILD)",
                  *(ratio if ratio is not None else (None, None, None))))
-    return pd.DataFrame(rows, columns=["key", "result", "estimate", "ci_low", "ci_high"]).astype(
+    out = pd.DataFrame(rows, columns=["key", "result", "estimate", "ci_low", "ci_high"]).astype(
         {"estimate": float, "ci_low": float, "ci_high": float})
+    out["digits"] = [0 if k.startswith("studies.") else 2 for k in out["key"]]
+    return out
 
 
 def headline_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
     """Before, after and difference of every headline number (the difference only where both exist)."""
     before = headline_results(old_dir, newer_dir=new_dir).set_index("key")
     after = headline_results(new_dir).set_index("key")
-    out = after[["result"]].copy()
+    out = after[["result", "digits"]].copy()
     for col in ("estimate", "ci_low", "ci_high"):
         out[f"before_{col}"] = before[col].reindex(out.index)
         out[f"after_{col}"] = after[col]
@@ -202,7 +204,7 @@ def changelog_markdown(versions: list[tuple[str, str, Path, Path | None]]) -> st
         if moved.empty:
             lines.append("- none")
         for r in moved.itertuples():
-            lines.append(f"- {r.result}: {fmt_num(r.before_estimate)} -> {fmt_num(r.after_estimate)}")
+            lines.append(f"- {r.result}: {fmt_num(r.before_estimate, r.digits)} -> {fmt_num(r.after_estimate, r.digits)}")
         lines.append("")
     return "\n".join(lines)
 

@@ -26,13 +26,13 @@ def page(data_dir=DATA_DIR, releases_dir=changes.RELEASES_DIR) -> Page:
         if r[f"{prefix}_estimate"] != r[f"{prefix}_estimate"]:  # NaN
             return "not computable"
         if r[f"{prefix}_ci_low"] != r[f"{prefix}_ci_low"]:
-            return fmt_num(r[f"{prefix}_estimate"], 0)
+            return fmt_num(r[f"{prefix}_estimate"], int(r["digits"]))
         return est_ci(r[f"{prefix}_estimate"], r[f"{prefix}_ci_low"], r[f"{prefix}_ci_high"])
 
     headline = moved.assign(
         before=[ci("before", r) for _, r in moved.iterrows()],
         after=[ci("after", r) for _, r in moved.iterrows()],
-        change=["" if d != d else fmt_num(d) for d in moved["difference"]],
+        change=["" if d != d else fmt_num(d, int(n)) for d, n in zip(moved["difference"], moved["digits"])],
     )
     return Page("changes", {
         "version": current,

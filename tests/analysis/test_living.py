@@ -111,3 +111,27 @@ def test_previous_release_is_recorded():
     version = changes.book_version()
     previous = changes.previous_release(version)
     assert previous is not None and previous in changes.release_versions()
+
+
+def test_changelog_is_computed_from_the_recorded_releases():
+    """CHANGELOG.md is the output of the release code on releases/ (make release), not typed."""
+    import subprocess
+    import sys
+
+    computed = subprocess.run([sys.executable, "-m", "analysis.audit.changes"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout
+    assert (ROOT / "CHANGELOG.md").read_text(encoding="utf-8") == computed
+
+
+def test_headline_changes_compare_the_same_code_on_two_packages(tmp_path):
+    """The previous release's headline numbers equal this version's where no input changed."""
+    version = changes.book_version()
+    previous = changes.previous_release(version)
+    old_dir = changes.RELEASES_DIR / previous / "data"
+    moved = changes.headline_changes(old_dir, ROOT / "data").set_index("key")
+    listing = changes.data_changes(old_dir, ROOT / "data")
+    if listing["table"].isin(["studies", "arms", "outcomes", "published_results", "published_result_studies"]).any():
+        pytest.skip("the inputs of the regenerations changed since the previous release")
+    regenerated = moved[moved.index.str.startswith("regenerated.")]
+    unchanged = regenerated["before_estimate"].notna()
+    assert (regenerated.loc[unchanged, "before_estimate"] == regenerated.loc[unchanged, "after_estimate"]).all()
