@@ -25,12 +25,13 @@ ESTIMATOR_NAMES = {
 INTERVAL_NAMES = {
     "normal": "a normal (Wald) 95% confidence interval",
     "knha": "a Hartung-Knapp (t-based) 95% confidence interval",
+    "knha_adhoc": "a modified Hartung-Knapp 95% confidence interval (scale factor not below 1)",
 }
 
 #: each tau² estimator's short name, for table cells, chart labels and lists in prose.
 ESTIMATOR_SHORT_NAMES = {"FE": "fixed-effect", "DL": "DerSimonian-Laird", "REML": "REML", "PM": "Paule-Mandel"}
 #: each confidence-interval method's short name, for table cells and chart labels.
-INTERVAL_SHORT_NAMES = {"normal": "normal (Wald)", "knha": "Hartung-Knapp"}
+INTERVAL_SHORT_NAMES = {"normal": "normal (Wald)", "knha": "Hartung-Knapp", "knha_adhoc": "modified Hartung-Knapp"}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ METAREG_METHODS = ("FE", "DL", "REML")
 #: "z": Wald test with the model-based SE; "knha": Knapp-Hartung SE with t on k - p df.
 METAREG_TESTS = ("z", "knha")
 
+#: convergence of the REML tau² step, relative to the scale of the problem: max(tau², mean v_i).
+#: An absolute step of 1e-12 stops at once when the sampling variances are themselves ~1e-7.
 _TOLERANCE = 1e-12
 _MAX_ITERATIONS = 500
 
@@ -48,12 +50,13 @@ def _tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray, start: float) -> flo
     Source: Viechtbauer 2005; metafor ``rma(mods = ..., method = "REML")``.
     """
     tau2 = start
+    scale = max(float(np.mean(v)), np.finfo(float).tiny)
     for _ in range(_MAX_ITERATIONS):
         p, _ = _projection(x, 1.0 / (v + tau2))
         py = p @ y
         pp = p @ p
         new = max(0.0, tau2 + (float(py @ py) - float(np.trace(p))) / float(np.trace(pp)))
-        if abs(new - tau2) <= _TOLERANCE * max(1.0, tau2):
+        if abs(new - tau2) <= _TOLERANCE * max(scale, tau2):
             return new
         tau2 = new
     raise ArithmeticError(  # pragma: no cover - Fisher scoring converges for these models

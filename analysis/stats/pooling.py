@@ -24,8 +24,14 @@ __all__ = ["CI_METHODS", "PI_METHODS", "POOL_METHODS", "PooledResult", "pool", "
 Z95 = float(special.ndtri(0.975))
 
 POOL_METHODS = TAU2_METHODS
-#: "normal": Wald interval with z; "knha": Knapp-Hartung standard error with t on k - 1 df.
-CI_METHODS = ("normal", "knha")
+#: "normal": Wald interval with z; "knha": Knapp-Hartung standard error with t on k - 1 df;
+#: "knha_adhoc": the modified Knapp-Hartung interval, whose scale factor is not allowed below 1
+#: (Knapp & Hartung 2003; Roever et al. 2015, BMC Med Res Methodol 15:99; metafor ``test="adhoc"``),
+#: so it is never narrower than the Wald interval with the t quantile.
+CI_METHODS = ("normal", "knha", "knha_adhoc")
+#: Residuals smaller than this many units of the largest |effect| in the last place are floating-point
+#: noise (identical effects give residuals of order 1e-17, not 0).
+_NOISE_ULPS = 64.0
 #: "t": t on k - 2 df (Higgins, Thompson & Spiegelhalter 2009); "normal": z (metafor's default).
 PI_METHODS = ("t", "normal")
 
@@ -136,9 +142,12 @@ def pool(
 
     Formulas: w_i = 1 / (v_i + tau²) (tau² = 0 for "FE"; "DL", "REML", "PM" as in
     :mod:`analysis.stats.tau2`); mu = sum w_i y_i / sum w_i; SE = sqrt(1 / sum w_i);
-    interval mu +/- z SE ("normal") or, for "knha", SE_KH = sqrt(sum w_i (y_i - mu)² /
-    ((k - 1) sum w_i)) with mu +/- t_{k-1} SE_KH (Knapp & Hartung 2003, Stat Med 22:2693;
-    metafor ``test="knha"``, no truncation of the scale factor).
+    interval mu +/- z SE ("normal") or, for "knha", SE_KH = sqrt(s² / sum w_i) with
+    s² = sum w_i (y_i - mu)² / (k - 1) and mu +/- t_{k-1} SE_KH (Knapp & Hartung 2003, Stat Med
+    22:2693; metafor ``test="knha"``, no truncation of the scale factor); "knha_adhoc" uses
+    max(1, s²) instead (metafor ``test="adhoc"``), so s² < 1 cannot narrow the interval.
+    Residuals within floating-point noise of 0 count as 0, so identical effects give SE_KH = 0
+    and no test statistic (not t ~ 1e16).
     Prediction interval mu +/- c sqrt(tau² + SE²) with c = t_{k-2} ("t"; Higgins, Thompson &
     Spiegelhalter 2009, J R Stat Soc A 172:137) or z ("normal", as metafor ``predict``).
     Heterogeneity (Q, I², H², Q-profile tau² interval) from :func:`analysis.stats.heterogeneity.heterogeneity`;
@@ -154,9 +163,9 @@ def pool(
     level = check_level(level)
     names = as_labels(labels, y.size)
     k = y.size
-    if ci_method == "knha" and k < 2:
+    if ci_method in ("knha", "knha_adhoc") and k < 2:
         raise ValueError(
-            "ci_method='knha' needs at least 2 studies (t on k - 1 df), but got k = 1; "
+            f"ci_method={ci_method!r} needs at least 2 studies (t on k - 1 df), but got k = 1; "
             "use ci_method='normal'"
         )
     notes: list[str] = []
@@ -167,9 +176,19 @@ def pool(
     estimate = float(np.dot(share, y))
     df: int | None = None
     se = math.sqrt(1.0 / sw)
-    if ci_method == "knha":
+    if ci_method in ("knha", "knha_adhoc"):
         df = k - 1
-        se = math.sqrt(float(np.dot(w, (y - estimate) ** 2)) / (df * sw))
+        residual = y - estimate
+        noise = _NOISE_ULPS * np.finfo(float).eps * max(1.0, float(np.max(np.abs(y))))
+        residual[np.abs(residual) <= noise] = 0.0  # identical effects: no spread, not rounding noise
+        scale = float(np.dot(w, residual ** 2)) / df  # s² = Q(tau²) / (k - 1)
+        if ci_method == "knha_adhoc" and scale < 1.0:
+            notes.append(f"Knapp-Hartung scale factor {scale:.3g} < 1 raised to 1 (modified, ad hoc interval)")
+            scale = 1.0
+        elif scale < 1.0:
+            notes.append(f"Knapp-Hartung scale factor {scale:.3g} < 1: the interval is narrower than the "
+                         "Wald interval with a t quantile (use ci_method='knha_adhoc' for the modified version)")
+        se = math.sqrt(scale / sw)
     half_width = _quantile(level, df) * se
     stat = p = None
     if se > 0:

@@ -64,7 +64,7 @@ def leave_one_out(
     """
     y, v = as_effects(yi, vi)
     names = as_labels(labels, y.size)
-    smallest = 3 if ci_method == "knha" else 2
+    smallest = 3 if ci_method != "normal" else 2
     if y.size < smallest:
         raise ValueError(
             f"leave-one-out with ci_method={ci_method!r} needs k >= {smallest}, but got k = {y.size}"
@@ -92,7 +92,7 @@ def method_grid(
     """One row per (tau² estimator, interval method) pair, estimators varying slowest.
 
     Shows how much the conclusion rests on the choice of DerSimonian-Laird, REML or
-    Paule-Mandel and of the normal or Knapp-Hartung interval.
+    Paule-Mandel and of the normal, Knapp-Hartung or modified (ad hoc) Knapp-Hartung interval.
     Source: Veroniki et al. 2016, Res Synth Methods 7:55 (tau² estimators); IntHout et al.
     2014, BMC Med Res Methodol 14:25 (Knapp-Hartung versus normal intervals).
     """

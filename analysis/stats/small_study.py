@@ -94,6 +94,11 @@ def egger_test(
         raise ValueError(f"Egger's test needs at least 3 studies, but got k = {k}")
     underpowered, note = _power_note(k)
     sei = np.sqrt(v)
+    if np.ptp(sei) <= 64 * np.finfo(float).eps * float(sei.max()):
+        raise ValueError(
+            f"Egger's test needs sampling variances that differ: all {k} are equal ({v[0]!r}), so the "
+            "regression on precision has a rank-deficient design and no asymmetry term (metafor refuses too)"
+        )
     if model == "lm":
         import statsmodels.api as sm  # imported here: statsmodels takes ~1 s to import
 
@@ -131,7 +136,14 @@ def begg_test(yi: np.ndarray, vi: np.ndarray) -> BeggResult:
     w = 1.0 / v
     mu = float(np.dot(w, y) / w.sum())
     v_star = v - 1.0 / w.sum()
-    y_star = (y - mu) / np.sqrt(v_star)
+    residual = y - mu
+    noise = 64 * np.finfo(float).eps * max(1.0, float(np.max(np.abs(y))))
+    if np.all(np.abs(residual) <= noise):
+        # identical effects: every y*_i is 0 up to rounding, so Kendall's tau is undefined, not +/-1
+        return BeggResult(k=k, kendall_tau=float("nan"), p=float("nan"), p_method="undefined",
+                          underpowered=underpowered,
+                          note="; ".join(filter(None, [note, "all effects identical: Kendall's tau undefined"])))
+    y_star = residual / np.sqrt(v_star)
     ties = np.unique(y_star).size < k or np.unique(v).size < k
     p_method = "asymptotic" if ties else "exact"
     from scipy import stats  # imported here: scipy.stats takes ~0.8 s to import

@@ -80,7 +80,7 @@ def subgroup_analysis(
     for group in order:
         mask = keys == group
         group_ci = ci_method
-        if ci_method == "knha" and mask.sum() == 1:
+        if ci_method != "normal" and mask.sum() == 1:
             group_ci = "normal"
             notes.append(f"subgroup {group!r} has one study: normal interval instead of Knapp-Hartung")
         results.append(

@@ -22,7 +22,7 @@ from analysis.stats import pool
         (dict(yi=[1, 2, 3], vi=[0.1, 0.2]), "same length"),
         (dict(yi=["a"], vi=[0.1]), "sequence of numbers"),
         (dict(yi=[1, 2], vi=[1, 1], method="ML"), "unknown pooling method 'ML'; expected one of 'FE', 'DL', 'REML', 'PM'"),
-        (dict(yi=[1, 2], vi=[1, 1], ci_method="hksj"), "unknown ci_method 'hksj'; expected one of 'normal', 'knha'"),
+        (dict(yi=[1, 2], vi=[1, 1], ci_method="hksj"), "unknown ci_method 'hksj'; expected one of 'normal', 'knha', 'knha_adhoc'"),
         (dict(yi=[1, 2], vi=[1, 1], pi_method="z"), "unknown pi_method"),
         (dict(yi=[1, 2], vi=[1, 1], tau2_ci="profile"), "unknown tau2_ci solver"),
         (dict(yi=[1, 2], vi=[1, 1], level=95), "between 0 and 1"),

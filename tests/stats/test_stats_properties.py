@@ -14,7 +14,7 @@ from analysis.stats import POOL_METHODS, pool
 EFFECT = st.floats(min_value=-20, max_value=20, allow_nan=False, allow_infinity=False)
 VARIANCE = st.floats(min_value=1e-3, max_value=25, allow_nan=False, allow_infinity=False)
 METHOD = st.sampled_from(POOL_METHODS)
-CI_METHOD = st.sampled_from(("normal", "knha"))
+CI_METHOD = st.sampled_from(("normal", "knha", "knha_adhoc"))
 
 
 @st.composite
@@ -89,14 +89,14 @@ def test_shifting_all_effects_shifts_the_estimate(data, shift, method, ci_method
 @given(data=studies(min_k=1), method=METHOD, ci_method=CI_METHOD, pi=st.sampled_from(("t", "normal")))
 def test_ci_contains_estimate_tau2_nonnegative_and_all_finite(data, method, ci_method, pi) -> None:
     yi, vi = data
-    if yi.size == 1 and ci_method == "knha":
+    if yi.size == 1 and ci_method != "normal":
         ci_method = "normal"
     result = pool(yi, vi, method=method, ci_method=ci_method, pi_method=pi)
     assert result.ci_low <= result.estimate <= result.ci_high
     assert result.tau2 >= 0
     if result.tau2_ci_low is not None:
         assert 0 <= result.tau2_ci_low <= result.tau2_ci_high
-    if result.pi_low is not None and not (pi == "normal" and ci_method == "knha"):
+    if result.pi_low is not None and not (pi == "normal" and ci_method != "normal"):
         # the PI widens the CI whenever its quantile is at least the CI's (t_{k-2} > t_{k-1} > z)
         assert result.pi_low <= result.ci_low and result.ci_high <= result.pi_high
     assert sum(result.weights_pct) == pytest.approx(100.0)
@@ -106,3 +106,77 @@ def test_ci_contains_estimate_tau2_nonnegative_and_all_finite(data, method, ci_m
         for number in values:
             if isinstance(number, float):
                 assert math.isfinite(number), (item.name, number)
+
+
+# --- Edge cases found by fuzzing against metafor (issue #14) ----------------------------------
+
+SAME_EFFECT = st.floats(min_value=-20, max_value=20, allow_nan=False, allow_infinity=False)
+
+
+@settings(deadline=None, max_examples=100)
+@given(effect=SAME_EFFECT, vi=st.lists(VARIANCE, min_size=2, max_size=10), method=METHOD)
+def test_knapp_hartung_with_identical_effects_reports_no_statistic(effect, vi, method) -> None:
+    """Identical effects have no spread: SE_KH is 0 and there is no t (not t ~ 1e16 from rounding noise)."""
+    yi = np.full(len(vi), effect)
+    result = pool(yi, vi, method=method, ci_method="knha", tau2_ci=None)
+    assert result.se == 0 and result.stat is None and result.p is None
+
+
+@settings(deadline=None, max_examples=150)
+@given(data=studies(min_k=2), method=METHOD)
+def test_modified_knapp_hartung_is_never_narrower_than_wald_with_t(data, method) -> None:
+    """The ad hoc (modified) Knapp-Hartung interval raises s² < 1 to 1 (metafor test="adhoc"), so it is
+    at least as wide as the Wald SE with a t quantile, and at least as wide as the unmodified KH interval."""
+    yi, vi = data
+    plain = pool(yi, vi, method=method, ci_method="knha", tau2_ci=None)
+    modified = pool(yi, vi, method=method, ci_method="knha_adhoc", tau2_ci=None)
+    wald = pool(yi, vi, method=method, ci_method="normal", tau2_ci=None)
+    assert modified.se >= wald.se * (1 - 1e-12)
+    assert modified.se >= plain.se * (1 - 1e-12)
+    assert modified.ci_high - modified.ci_low >= (plain.ci_high - plain.ci_low) * (1 - 1e-12)
+
+
+def test_knapp_hartung_with_q_below_df_narrows_and_says_so() -> None:
+    narrow = pool([1.0, 1.1, 0.9], [1.0, 1.0, 1.0], method="DL", ci_method="knha", tau2_ci=None)
+    assert any("narrower" in note for note in narrow.notes)
+    modified = pool([1.0, 1.1, 0.9], [1.0, 1.0, 1.0], method="DL", ci_method="knha_adhoc", tau2_ci=None)
+    assert any("raised to 1" in note for note in modified.notes)
+    assert modified.se == pytest.approx(math.sqrt(1 / 3))
+
+
+@settings(deadline=None, max_examples=60)
+@given(v=VARIANCE, yi=st.lists(EFFECT, min_size=3, max_size=10), model=st.sampled_from(("lm", "rma")))
+def test_egger_with_all_equal_variances_raises(v, yi, model) -> None:
+    """Equal variances make 1/se constant: the classic Egger design is rank-deficient (metafor refuses)."""
+    from analysis.stats import egger_test
+
+    with pytest.raises(ValueError, match="rank-deficient"):
+        egger_test(np.array(yi), np.full(len(yi), v), model=model)
+
+
+@settings(deadline=None, max_examples=100)
+@given(effect=SAME_EFFECT, vi=st.lists(VARIANCE, min_size=3, max_size=10, unique=True))
+def test_begg_with_identical_effects_has_undefined_tau(effect, vi) -> None:
+    """Identical effects: every standardised deviate is 0, so Kendall's tau is undefined, not +/-1 from noise."""
+    from analysis.stats import begg_test
+
+    result = begg_test(np.full(len(vi), effect), np.array(vi))
+    assert math.isnan(result.kendall_tau) and math.isnan(result.p)
+    assert "undefined" in result.note
+
+
+@settings(deadline=None, max_examples=60)
+@given(data=studies(min_k=4, max_k=10), scale_exp=st.integers(min_value=-9, max_value=2))
+def test_reml_meta_regression_tau2_scales_with_the_variances(data, scale_exp) -> None:
+    """Multiplying effects by c and variances by c² multiplies tau² by c²: the REML stopping rule is
+    relative, so tiny variances (~1e-7) converge as well as variances of order 1."""
+    from analysis.stats.metaregression import meta_regression
+
+    yi, vi = data
+    moderator = np.sqrt(vi)
+    if np.ptp(moderator) == 0:
+        return
+    c = 10.0 ** scale_exp
+    base = meta_regression(yi, vi, moderator, method="REML", test="z")
+    scaled = meta_regression(yi * c, vi * c * c, moderator * c, method="REML", test="z")
+    assert scaled.tau2 == pytest.approx(base.tau2 * c * c, rel=1e-5, abs=1e-9 * c * c * float(vi.mean()))

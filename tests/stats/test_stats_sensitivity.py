@@ -68,11 +68,11 @@ def test_leave_one_out_matches_pooling_without_each_study(bcg) -> None:
         leave_one_out([1, 2], [1, 1], ci_method="knha")
 
 
-def test_method_grid_covers_three_estimators_by_two_intervals(kacker) -> None:
+def test_method_grid_covers_three_estimators_by_every_interval(kacker) -> None:
     yi, vi, _ = kacker
     grid = method_grid(yi, vi)
     assert list(zip(grid["method"], grid["ci_method"])) == list(
-        itertools.product(("DL", "REML", "PM"), ("normal", "knha"))
+        itertools.product(("DL", "REML", "PM"), ("normal", "knha", "knha_adhoc"))
     )
     with pytest.raises(ValueError, match="unknown pooling method 'HS'"):
         method_grid(yi, vi, methods=("HS",))
