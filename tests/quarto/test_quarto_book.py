@@ -37,20 +37,41 @@ def main_content(site: Path, page: str):
 
 def is_chrome(element) -> bool:
     """Page furniture each engine adds around the document: Quarto's title block (title, subtitle,
-    author) and bookrender's edition box on the front page."""
-    return element.attrs.get("id") == "title-block-header" or "book-citation" in element.classes
+    author); bookrender's edition box on the front page and what it keeps out of its search index
+    (print notes, links under figures and tables)."""
+    return (element.attrs.get("id") == "title-block-header" or "data-pagefind-ignore" in element.attrs
+            or bool({"book-citation", "print-only"} & element.classes))
 
 
 def numbers_by_kind(main) -> dict[str, Counter]:
-    """The numbers of the page's tables (cell by cell) and of its prose, as multisets."""
+    """The numbers of the page's tables (cell by cell), prose and captions, as multisets. Citation
+    marks are left out: Quarto numbers each page's citations from 1, bookrender book-wide as in the PDF."""
     skipped = {id(inner) for element in main.iter() if is_chrome(element) for inner in element.iter()}
+    unread = skipped | {id(element) for element in main.iter() if "citation" in element.classes}
     captions = [e for e in main.iter() if id(e) not in skipped and is_caption(e)]
     in_captions = {id(inner) for element in captions for inner in element.iter()}
     kept = [e for e in main.iter() if id(e) not in skipped and id(e) not in in_captions]
-    cells = Counter(n for e in kept if e.tag in ("td", "th") for n in NUMBER.findall(e.text()))
-    prose = Counter(n for e in kept if e.tag == "p" for n in NUMBER.findall(e.text()))
-    caption_numbers = Counter(n for e in captions for n in NUMBER.findall(e.text()))
-    return {"tables": cells, "prose": prose, "captions": caption_numbers}
+
+    def numbers(elements) -> Counter:
+        return Counter(n for e in elements for n in NUMBER.findall(text_without(e, unread)))
+
+    return {"tables": numbers(e for e in kept if e.tag in ("td", "th")),
+            "prose": numbers(e for e in kept if e.tag == "p"), "captions": numbers(captions)}
+
+
+def text_without(element, unread: set[int]) -> str:
+    """The element's visible text, leaving out the elements whose id() is in ``unread``."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif id(child) not in unread and child.tag not in ("script", "style"):
+                walk(child)
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def is_caption(element) -> bool:
