@@ -13,6 +13,7 @@ TABLE_NAMES = (
     "sources", "studies", "arms", "study_facts", "outcomes", "published_results", "published_result_studies",
     "risk_of_bias", "adverse_events", "screening", "excluded_reports", "excluded_report_facts", "paper_statements",
     "outcome_definitions", "update_searches", "update_records", "new_studies", "new_study_results",
+    "minimal_important_differences", "sof_outcomes", "certainty_ratings",
 )
 
 
@@ -52,6 +53,9 @@ class Evidence:
     update_records: pd.DataFrame | None = None
     new_studies: pd.DataFrame | None = None
     new_study_results: pd.DataFrame | None = None
+    minimal_important_differences: pd.DataFrame | None = None
+    sof_outcomes: pd.DataFrame | None = None
+    certainty_ratings: pd.DataFrame | None = None
     derivations: pd.DataFrame | None = None
 
     def table(self, name: str) -> pd.DataFrame:

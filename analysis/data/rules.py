@@ -44,6 +44,7 @@ VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
                  "high_before", "median_after", "low_after", "high_after", "estimate", "sd_change", "se",
                  "ci_low", "ci_high", "events", "total", "percent", "p_value"),
     "paper_statements": ("value",),
+    "minimal_important_differences": ("value_low", "value_high"),
 }
 
 #: cells of a paper statement that are filled together: a number, its unit and what it stands for.
