@@ -232,8 +232,9 @@ def add_heading_anchors(body: str) -> str:
     (shown on hover and focus)."""
     def anchor(m: re.Match) -> str:
         ident, level = m.group("id"), m.group("level")
+        # No text of its own (the "#" is drawn by the stylesheet): the heading's text stays its text.
         link = "" if level == "1" else (f'<a class="anchor-link" href="#{ident}" aria-label="Link to this section" '
-                                        f'data-pagefind-ignore>#</a>')
+                                        f'data-pagefind-ignore></a>')
         return (f'<section class="{m.group("cls")}"{m.group("rest")} aria-labelledby="{ident}">\n'
                 f'<h{level} id="{ident}"{m.group("hattrs")}>{m.group("text")}{link}</h{level}>')
     return _SECTION_HEADING.sub(anchor, body)

@@ -95,6 +95,6 @@ def test_the_search_box_finds_the_chapter_that_contains_a_word(browser_context, 
         # that holds the very word comes first (relevance order).
         assert hit_pages[0] == target, f"searching {query!r} (held only by {target}) found {hit_pages} first"
         visit.page.click("#search-results li.result-page > a")
-        visit.page.wait_for_load_state("load")
+        visit.page.wait_for_load_state("networkidle")  # the page marks the searched words (a script it loads)
         assert page_path(visit.page.url, site_url) == target
     assert visit.recorder.problems() == {}, visit.recorder.problems()

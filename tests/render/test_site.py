@@ -50,7 +50,7 @@ def test_headings_get_the_section_id_and_an_anchor():
     body = '<section id="sec-a" class="level2">\n<h2><span class="header-section-number">1.1</span> A</h2>\n<p>x</p>\n</section>'
     out = add_heading_anchors(body)
     assert '<section class="level2" aria-labelledby="sec-a">\n<h2 id="sec-a">' in out
-    assert '<a class="anchor-link" href="#sec-a" aria-label="Link to this section" data-pagefind-ignore>#</a></h2>' in out
+    assert '<a class="anchor-link" href="#sec-a" aria-label="Link to this section" data-pagefind-ignore></a></h2>' in out
 
 
 def test_the_order_of_first_citation_is_the_combined_books():
