@@ -218,7 +218,11 @@ def _main() -> None:  # pragma: no cover - exercised by make release
         target = RELEASES_DIR / book_version() / "data"
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(ROOT / "data", target)
+        package = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+        target.mkdir(parents=True)
+        # the package as its descriptor defines it: the descriptor, its README and the resources' files
+        for name in ["datapackage.json", "README.md", *(r["path"] for r in package["resources"])]:
+            shutil.copy2(ROOT / "data" / name, target / name)
         print(f"recorded {target}")
         return
     if args[:1] == ["--date"]:

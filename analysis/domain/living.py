@@ -225,6 +225,9 @@ def provenance_problems(evidence: Evidence) -> list[str]:
     for _, row in evidence.table("new_studies").iterrows():
         if is_missing(row["source_id"]) or row["source_id"] not in kinds:
             out.append(f"new study {row['study_id']}: no source")
+        elif is_missing(row["tier"]) or kinds[row["source_id"]] not in _TIER_KINDS.get(row["tier"], set()):
+            out.append(f"new study {row['study_id']}: tier {row['tier']} but source {row['source_id']} is "
+                       f"{kinds[row['source_id']]}")
     value_cols = ["value", "events", "total", "percent", "ci_low", "ci_high", "p_value"]
     for _, row in evidence.table("new_study_results").iterrows():
         filled = [c for c in value_cols if not is_missing(row[c])]

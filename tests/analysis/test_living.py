@@ -54,6 +54,7 @@ def test_change_listing_counts_a_new_table_as_added_rows(tmp_path):
 def test_every_new_study_row_has_a_source_and_a_tier(evidence):
     sources = set(evidence.sources["source_id"])
     assert evidence.new_studies["source_id"].isin(sources).all()
+    assert evidence.new_studies["tier"].isin(["primary", "secondary"]).all()
     results = evidence.new_study_results
     assert results["tier"].notna().all()
     known = results[results["tier"] != "missing"]
