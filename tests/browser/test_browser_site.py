@@ -231,9 +231,10 @@ def test_reference_numbers_are_the_pdfs_on_every_page(site_url, site_dir, browse
     assert seen.get("ref-paik2021", "").strip() == "6."
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("scheme", ["dark", "light"])
-def test_the_theme_follows_the_system_and_the_toggle_is_remembered(site_url, chromium_browser, scheme):
-    context = chromium_browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+def test_the_theme_follows_the_system_and_the_toggle_is_remembered(site_url, chromium_browser, scheme, size):
+    context = chromium_browser.new_context(viewport=SIZES[size], color_scheme=scheme)
     try:
         visit = open_page(context, site_url + SKIN)
         page = visit.page
@@ -246,7 +247,7 @@ def test_the_theme_follows_the_system_and_the_toggle_is_remembered(site_url, chr
         page.reload(wait_until="load")
         assert (background() == dark) == (scheme != "dark"), "the reader's choice was forgotten"
         wait_for_charts(page)
-        page.screenshot(path=str(screenshot_path(f"site-theme-{'light' if scheme == 'dark' else 'dark'}")))
+        page.screenshot(path=str(screenshot_path(f"site-theme-{'light' if scheme == 'dark' else 'dark'}-{size}")))
         assert visit.recorder.problems() == {}, visit.recorder.problems()
     finally:
         context.close()
@@ -268,8 +269,9 @@ def test_printing_shows_the_page_without_navigation_and_points_to_the_pdf(sized,
     assert overflow == 0, f"{overflow} tables or charts are wider than the printed page"
 
 
-def test_charts_show_their_static_svg_without_javascript(site_url, chromium_browser):
-    context = chromium_browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_charts_show_their_static_svg_without_javascript(site_url, chromium_browser, size):
+    context = chromium_browser.new_context(viewport=SIZES[size], java_script_enabled=False)
     try:
         visit = open_page(context, site_url + SKIN)
         page = visit.page
@@ -279,7 +281,7 @@ def test_charts_show_their_static_svg_without_javascript(site_url, chromium_brow
         assert charts and len(fallbacks) == charts, f"{charts} charts, {len(fallbacks)} static images"
         assert all(ok and alt for ok, alt in fallbacks), fallbacks
         assert _visible(page, "#quarto-sidebar ol.chapter-list a"), "without JavaScript the chapter list must show"
-        page.screenshot(path=str(screenshot_path("site-no-javascript")), full_page=False)
+        page.screenshot(path=str(screenshot_path(f"site-no-javascript-{size}")), full_page=False)
         assert visit.recorder.problems() == {}, visit.recorder.problems()
     finally:
         context.close()
