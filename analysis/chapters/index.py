@@ -8,6 +8,7 @@ from analysis.data import Evidence, load
 from analysis.format import fmt_int
 from analysis.domain.outcomes import headline_keys, outcome_registry
 from analysis.domain.reproduction import reproduction_table
+from analysis.audit.certainty import bottom_line, certainty_table, sof_display, summary_of_findings
 from analysis.audit.findings import evidence_base, findings, headline_table
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
@@ -38,4 +39,32 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_checks": fmt_int(found.n_checks),
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
         "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence))),
+        **_summary_of_findings(evidence, reproduction),
     })
+
+
+SOF_LABELS = {
+    "outcome": "Outcome", "studies_paper": "Studies as the paper counted", "studies_independent": "Independent studies",
+    "published": "Published effect (95% CI)", "regenerated": "Regenerated from public inputs",
+    "public_evidence": "Best public evidence", "mid": "Smallest important change", "certainty": "Certainty (GRADE)",
+    "meaning": "What it means",
+}
+CERTAINTY_LABELS = {"outcome": "Outcome", "domain": "Domain", "rating": "Rating", "basis": "Computed or judged",
+                    "reason": "Why", "inputs": "What it rests on"}
+
+
+def _summary_of_findings(evidence: Evidence, reproduction) -> dict[str, object]:
+    """The summary of findings with GRADE certainty and the bottom line computed from it (issue #15)."""
+    rows = summary_of_findings(evidence, reproduction)
+    line = bottom_line(rows, evidence)
+    levels = [r.certainty for r in rows]
+    return {
+        "sof": TableView(sof_display(rows), column_labels=SOF_LABELS),
+        "certainty": TableView(certainty_table(rows), column_labels=CERTAINTY_LABELS),
+        "bottom_claims": line.claims,
+        "bottom_supports": line.supports,
+        "bottom_missing": line.missing,
+        "bottom_next": line.next,
+        "n_sof_rows": fmt_int(len(rows)),
+        "n_sof_very_low": fmt_int(levels.count("very low")),
+    }

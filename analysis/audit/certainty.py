@@ -1,0 +1,599 @@
+"""What the evidence supports: a summary of findings with GRADE certainty (issue #15).
+
+One row per outcome that matters to patients (``data/sof_outcomes.csv``): the studies and patients
+as the paper counted them and as they really are (a report that re-describes another included
+report's patients, ``studies.same_patients_as``, is not a new study), the effect as published and
+as regenerated from public inputs (:func:`analysis.domain.reproduction.reproduction_table`), the
+minimal important difference (``data/minimal_important_differences.csv``), the certainty and a
+plain-language statement.
+
+Certainty follows the GRADE handbook (section 5) and the Cochrane Handbook (chapter 14): a body of
+evidence with no randomised study starts at **low**, one with a randomised study at **high**; each
+of five domains takes it down one level (serious) or two (very serious), never below very low.
+Four domains are computed from the data by the rules below, so a change in the data changes them;
+publication bias is a judgement, read from ``data/certainty_ratings.csv`` with its reason (a
+judgement stored there for a computed domain is an error: the rule decides).
+
+* **risk of bias** (:func:`rate_risk_of_bias`): a contributing study with no comparator arm (a
+  before-after series) -> very serious; every study compared, none randomised, and a retrospective
+  design or a control group of unknown size -> serious; otherwise not serious.
+* **inconsistency** (:func:`rate_inconsistency`): one independent study -> not assessable (no
+  downgrade: consistency needs two); no I-squared -> not assessable; I-squared >= 75% -> very
+  serious, >= 50% -> serious, below -> not serious.
+* **indirectness** (:func:`rate_indirectness`): one flag or more -> serious. Flags: the question
+  includes polymyositis but no contributing study does; children pooled with adults; a surrogate
+  outcome (``sof_outcomes.surrogate``, a judgement with its reason).
+* **imprecision** (:func:`rate_imprecision`): three checks, the interval includes no effect; it
+  crosses the minimal important difference (the smallest published value); fewer patients than
+  the optimal information size rule of thumb (400 for a continuous outcome, 300 events for a
+  dichotomous one; GRADE handbook 5.2.2). None failed -> not serious, one -> serious, two or
+  more -> very serious. No interval at all (counted harms) -> very serious.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data import Evidence
+from analysis.domain.outcomes import outcome_registry
+from analysis.domain.regeneration import public_inputs_pool
+from analysis.domain.reproduction import reproduction_table
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, is_missing
+
+__all__ = [
+    "BottomLine", "DOMAINS", "DOMAIN_LABELS", "DomainRating", "LEVELS", "SofRow", "bottom_line",
+    "certainty_table", "overall_certainty", "rate_imprecision", "rate_inconsistency", "rate_indirectness",
+    "rate_publication_bias", "rate_risk_of_bias", "sof_display", "starting_level", "summary_of_findings",
+]
+
+LEVELS = ("very low", "low", "moderate", "high")
+DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+DOMAIN_LABELS = {"risk_of_bias": "Risk of bias", "inconsistency": "Inconsistency", "indirectness": "Indirectness",
+                 "imprecision": "Imprecision", "publication_bias": "Publication bias"}
+NOT_SERIOUS, SERIOUS, VERY_SERIOUS, NOT_ASSESSABLE = "not serious", "serious", "very serious", "not assessable"
+_DOWNGRADE = {NOT_SERIOUS: 0, SERIOUS: 1, VERY_SERIOUS: 2, NOT_ASSESSABLE: 0}
+OIS_PARTICIPANTS = 400  # continuous outcome: GRADE handbook 5.2.2, rule of thumb
+OIS_EVENTS = 300  # dichotomous outcome: GRADE handbook 5.2.2, rule of thumb
+I2_SERIOUS, I2_VERY_SERIOUS = 50.0, 75.0  # Cochrane Handbook 10.10.2 ("may represent substantial" / "considerable")
+_RANDOMISED = re.compile(r"(?<!non-)(?<!non )\brandomi[sz]ed\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DomainRating:
+    """One GRADE domain of one outcome: the rating, whether a rule computed it or a person judged
+    it, a one-line reason and the inputs it rests on."""
+
+    domain: str
+    rating: str
+    basis: str  # "computed" or "judgement"
+    reason: str
+    inputs: str
+
+    @property
+    def downgrade(self) -> int:
+        return _DOWNGRADE[self.rating]
+
+
+# --- the rules, each a pure function of its inputs -------------------------------------------------
+
+def is_randomised(design: str) -> bool:
+    """Whether a design text names a randomised study ("non-randomised" does not count)."""
+    return bool(_RANDOMISED.search(design or ""))
+
+
+def starting_level(designs: Sequence[str]) -> str:
+    """High when a contributing study is randomised, low otherwise (GRADE: non-randomised start low)."""
+    return "high" if any(is_randomised(d) for d in designs) else "low"
+
+
+def rate_risk_of_bias(designs: Sequence[str], has_comparator: Sequence[bool],
+                      control_size_known: Sequence[bool] | None = None) -> DomainRating:
+    """Risk of bias from the designs of the contributing studies (one entry per study)."""
+    if not designs:
+        raise ValueError("risk of bias needs at least one contributing study")
+    control_size_known = list(control_size_known) if control_size_known is not None else [True] * len(designs)
+    inputs = "; ".join(f"{d} ({'with' if c else 'no'} comparator)" for d, c in zip(designs, has_comparator))
+    n_single = sum(not c for c in has_comparator)
+    if n_single:
+        return DomainRating("risk_of_bias", VERY_SERIOUS, "computed",
+                            f"{n_single} of {len(designs)} contributing studies compare patients only with their own "
+                            "baseline: regression to the mean, co-treatments and the natural course are not separated "
+                            "from the drug.", inputs)
+    if all(is_randomised(d) for d in designs):
+        return DomainRating("risk_of_bias", NOT_SERIOUS, "computed",
+                            "Randomised comparisons; their conduct is not assessed here.", inputs)
+    weak = [d for d, known in zip(designs, control_size_known) if "retrospective" in d.lower() or not known]
+    if weak:
+        return DomainRating("risk_of_bias", SERIOUS, "computed",
+                            "Non-randomised comparisons, retrospective or with a control group of unknown size: "
+                            "confounding by who received the drug.", inputs)
+    return DomainRating("risk_of_bias", NOT_SERIOUS, "computed",
+                        "Prospective controlled comparisons; confounding is covered by starting at low certainty.",
+                        inputs)
+
+
+def rate_inconsistency(k_independent: int | None, i2_pct: float | None, *, pooled: bool = True) -> DomainRating:
+    """Inconsistency from the number of independent studies and the I-squared of the pooled result."""
+    k_text = "not stated" if k_independent is None else fmt_int(k_independent)
+    i2_text = "not published" if i2_pct is None or is_missing(i2_pct) else f"{fmt_num(i2_pct, 0)}%"
+    inputs = f"k = {k_text}; I\u00b2 = {i2_text}"
+    if not pooled:
+        return DomainRating("inconsistency", NOT_ASSESSABLE, "computed",
+                            "No pooled estimate: consistency of effects cannot be judged.", inputs)
+    if k_independent is not None and k_independent < 2:
+        return DomainRating("inconsistency", NOT_ASSESSABLE, "computed",
+                            "A single independent study: consistency cannot be judged (not downgraded).", inputs)
+    if i2_pct is None or is_missing(i2_pct):
+        return DomainRating("inconsistency", NOT_ASSESSABLE, "computed",
+                            "No I\u00b2 published and the inputs are not public (not downgraded).", inputs)
+    few = "" if k_independent is not None and k_independent >= 5 else " I\u00b2 from so few studies is itself very uncertain."
+    if i2_pct >= I2_VERY_SERIOUS:
+        return DomainRating("inconsistency", VERY_SERIOUS, "computed", f"Considerable heterogeneity.{few}", inputs)
+    if i2_pct >= I2_SERIOUS:
+        return DomainRating("inconsistency", SERIOUS, "computed", f"Substantial heterogeneity.{few}", inputs)
+    return DomainRating("inconsistency", NOT_SERIOUS, "computed", f"No important heterogeneity shown.{few}", inputs)
+
+
+def indirectness_flags(question_population: str, populations: Sequence[str], age_groups: Sequence[str],
+                       surrogate: bool, surrogate_reason: str = "") -> list[str]:
+    """The reasons the contributing studies answer a different question than the one asked."""
+    flags = []
+    if "polymyositis" in question_population.lower() and not any("polymyositis" in p.lower() or p.lower() == "pm"
+                                                                 for p in populations):
+        flags.append("no contributing study includes polymyositis")
+    if "adult" in age_groups and "juvenile" in age_groups:
+        flags.append("children pooled with adults")
+    if surrogate:
+        flags.append("surrogate outcome" + (f" ({surrogate_reason.rstrip('.')})" if surrogate_reason else ""))
+    return flags
+
+
+def rate_indirectness(flags: Sequence[str], populations: Sequence[str] = ()) -> DomainRating:
+    """Serious when any indirectness flag is raised (see :func:`indirectness_flags`)."""
+    inputs = "populations: " + (fmt_list(sorted(set(populations))) or "none")
+    if flags:
+        return DomainRating("indirectness", SERIOUS, "computed", "; ".join(flags).capitalize() + ".", inputs)
+    return DomainRating("indirectness", NOT_SERIOUS, "computed",
+                        "The studies' patients and outcome match the question.", inputs)
+
+
+def mid_threshold(null: float, mid: float | None, better: str, scale: str = "identity") -> float | None:
+    """The effect that is just important, in the direction of improvement (None without a MID)."""
+    if mid is None or is_missing(mid):
+        return None
+    if scale == "log":
+        raise ValueError("a minimal important difference is defined here for differences only")
+    return null - mid if better == "lower" else null + mid
+
+
+def rate_imprecision(ci_low: float | None, ci_high: float | None, *, null: float, mid: float | None, better: str,
+                     participants: int | None, events_at_most: int | None = None,
+                     continuous: bool = True, unit: str = "") -> DomainRating:
+    """Imprecision from the interval against no effect and the MID, and the number of patients
+    (or events) against the optimal information size rule of thumb."""
+    size = (f"{fmt_int(participants)} patients" if participants is not None else "patients not known")
+    if ci_low is None or ci_high is None or is_missing(ci_low) or is_missing(ci_high):
+        return DomainRating("imprecision", VERY_SERIOUS, "computed",
+                            f"No effect estimate with an interval, and few events among {size}.", size)
+    problems, facts = [], [f"interval {fmt_num(ci_low)} to {fmt_num(ci_high)}"]
+    if ci_low <= null <= ci_high:
+        problems.append("the interval includes no effect")
+    threshold = mid_threshold(null, mid, better) if continuous else None
+    if threshold is not None:
+        facts.append(f"MID {fmt_num(mid, 1)} {unit}".rstrip())
+        if min(ci_low, ci_high) < threshold < max(ci_low, ci_high):
+            problems.append("it crosses the minimal important difference")
+    elif continuous:
+        facts.append("no MID")
+    if continuous:
+        facts.append(size)
+        if participants is None or participants < OIS_PARTICIPANTS:
+            problems.append(f"fewer than {OIS_PARTICIPANTS} patients")
+    else:
+        bound = events_at_most if events_at_most is not None else participants
+        facts.append(f"at most {fmt_int(bound)} events" if bound is not None else "events not known")
+        if bound is None or bound < OIS_EVENTS:
+            problems.append(f"fewer than {OIS_EVENTS} events")
+    inputs = "; ".join(facts)
+    if not problems:
+        return DomainRating("imprecision", NOT_SERIOUS, "computed",
+                            "The interval excludes no effect and unimportant effects, with enough patients.", inputs)
+    rating = SERIOUS if len(problems) == 1 else VERY_SERIOUS
+    no_mid = " No minimal important difference to judge importance by." if continuous and threshold is None else ""
+    return DomainRating("imprecision", rating, "computed", (fmt_list(problems) + ".").capitalize() + no_mid, inputs)
+
+
+def rate_publication_bias(k_independent: int | None, judgement: pd.Series | None) -> DomainRating:
+    """Publication bias: a judgement (``certainty_ratings``) beside what k allows to be tested."""
+    k_text = "not stated" if k_independent is None else fmt_int(k_independent)
+    inputs = f"k = {k_text}: " + ("too few for a funnel plot or Egger's test (10 or more needed)"
+                                  if k_independent is None or k_independent < 10 else "enough studies to test")
+    if judgement is None:
+        return DomainRating("publication_bias", NOT_ASSESSABLE, "judgement",
+                            "No judgement recorded in certainty_ratings.csv.", inputs)
+    return DomainRating("publication_bias", str(judgement["rating"]), "judgement", str(judgement["reason"]),
+                        f"{inputs}; {judgement['evidence']}")
+
+
+def overall_certainty(start: str, ratings: Sequence[DomainRating]) -> str:
+    """The start level taken down by the domains' downgrades, never below very low."""
+    level = LEVELS.index(start) - sum(r.downgrade for r in ratings)
+    return LEVELS[max(level, 0)]
+
+
+# --- the rows ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SofRow:
+    """One row of the summary of findings (display strings and the numbers behind them)."""
+
+    sof_row: str
+    label: str
+    short_label: str
+    outcome: str
+    reports_paper: str  # "4 reports, 47 patients" as the paper counted
+    reports_independent: str  # the same without re-reported patients
+    k_paper: int | None
+    k_independent: int | None
+    participants_paper: int | None
+    participants_independent: int | None
+    published: str
+    regenerated: str
+    public_evidence: str
+    mid_text: str
+    start: str
+    certainty: str
+    domains: tuple[DomainRating, ...]
+    plain_language: str
+    published_estimate: float | None
+    published_ci: tuple[float, float] | None
+    includes_null: bool | None
+    beyond_mid: bool | None
+    regenerable: bool
+
+    def domain(self, name: str) -> DomainRating:
+        return next(d for d in self.domains if d.domain == name)
+
+
+def _split(value: object) -> list[str]:
+    return [] if is_missing(value) else [x.strip() for x in str(value).split(";") if x.strip()]
+
+
+def _first_statement(reproduction: pd.DataFrame, key: str) -> pd.Series:
+    rows = reproduction[reproduction["result_key"] == key]
+    if rows.empty:
+        raise ValueError(f"sof_outcomes names result_key {key!r}, which published_results lacks")
+    with_interval = rows[rows["published_ci_low"].notna()]
+    return (with_interval if not with_interval.empty else rows).iloc[0]
+
+
+def _mids(evidence: Evidence) -> dict[str, pd.Series]:
+    table = evidence.table("minimal_important_differences")
+    return {(r["outcome"], r["quantity"]): r for _, r in table.iterrows()}
+
+
+def _mid_text(mid: pd.Series | None, scale: pd.Series | None, labels: dict[str, str]) -> str:
+    parts = []
+    if mid is None or mid["tier"] == "missing":
+        parts.append("no accepted value found")
+    else:
+        low, high = mid["value_low"], mid["value_high"]
+        value = fmt_num(low, 0 if float(low).is_integer() else 1)
+        if not is_missing(high) and high != low:
+            value += f" to {fmt_num(high, 0 if float(high).is_integer() else 1)}"
+        parts.append(f"{value} {mid['unit']} ({labels.get(mid['source_id'], mid['source_id'])})")
+    if scale is not None and scale["tier"] != "missing":
+        parts.append(f"scale {fmt_num(scale['value_low'], 0)}-{fmt_num(scale['value_high'], 0)}")
+    return "; ".join(parts)
+
+
+def _source_labels(evidence: Evidence) -> dict[str, str]:
+    sources = evidence.table("sources")
+    out = {}
+    for _, s in sources.iterrows():
+        citation = str(s["citation"])
+        author = citation.split(",")[0].split(" ")[0]
+        year = re.search(r"\b(19|20)\d{2}\b", citation)
+        out[s["source_id"]] = f"{author} {year.group(0)}" if year else author
+    return out
+
+
+def _participants(study_ids: list[str], arm_ids: list[str], evidence: Evidence) -> tuple[int | None, bool]:
+    """Patients in the linked arms (or the studies' Table 1 totals); bool: every size known."""
+    studies = evidence.table("studies").set_index("study_id")
+    if not arm_ids:
+        return int(studies.loc[study_ids, "total_n"].sum()), True
+    arms = evidence.table("arms").set_index("arm_id")
+    sizes = [arms.at[a, "n"] for a in arm_ids]
+    known = [int(n) for n in sizes if not is_missing(n)]
+    return (sum(known) if known else None), len(known) == len(sizes)
+
+
+def _plain_language(label: str, certainty: str, row: pd.Series | None, spec, mid: float | None,
+                    regenerable: bool) -> str:
+    hedge = {"high": "", "moderate": "probably ", "low": "may ", "very low": ""}[certainty]
+    if row is None or is_missing(row["published_estimate"]):
+        effect = "No pooled estimate exists; the harms reported are too few and too unevenly reported to say how often they occur"
+    else:
+        est, lo, hi = row["published_estimate"], row["published_ci_low"], row["published_ci_high"]
+        if spec.scale == "log":
+            effect = f"The paper reports a ratio of {fmt_num(est)}"
+        else:
+            word = "fall" if est < spec.null_value else "rise"
+            good = (est < spec.null_value) == (spec.better == "lower")
+            effect = (f"The paper reports a {word} of {fmt_num(abs(est))} {spec.unit} "
+                      f"({'an improvement' if good else 'a worsening'})")
+            if mid is not None and not is_missing(lo):
+                threshold = mid_threshold(spec.null_value, mid, spec.better)
+                if min(lo, hi) < threshold < max(lo, hi):
+                    effect += ", with an interval that runs from unimportant to important changes"
+                elif good:
+                    effect += f", {fmt_num(abs(est) / mid, 1)} times the smallest important change"
+        if not is_missing(lo) and lo <= spec.null_value <= hi:
+            effect += ", with an interval that includes no effect"
+    public = "" if regenerable else "; it cannot be recomputed from public data"
+    if certainty == "very low":
+        return f"{effect}{public}. The evidence is very uncertain."
+    return f"{effect}{public}. JAK inhibitors {hedge}change this outcome ({certainty} certainty)."
+
+
+def summary_of_findings(evidence: Evidence, reproduction: pd.DataFrame | None = None) -> list[SofRow]:
+    """The rows of ``sof_outcomes`` with their effects and certainty, in ``position`` order."""
+    reproduction = reproduction_table(evidence) if reproduction is None else reproduction
+    registry = outcome_registry(evidence)
+    studies = evidence.table("studies").set_index("study_id")
+    arms = evidence.table("arms").set_index("arm_id")
+    links = evidence.table("published_result_studies")
+    judgements = evidence.table("certainty_ratings")
+    computed = set(DOMAINS) - {"publication_bias"}
+    wrong = judgements[judgements["domain"].isin(computed)]
+    if not wrong.empty:
+        raise ValueError(f"certainty_ratings holds judgements for computed domains: {', '.join(wrong['rating_id'])}; "
+                         "the rules of analysis.audit.certainty decide those")
+    mids = _mids(evidence)
+    labels = _source_labels(evidence)
+    events = evidence.table("adverse_events")
+    rows = []
+    for _, sof in evidence.table("sof_outcomes").sort_values("position").iterrows():
+        key, outcome = sof["result_key"], sof["outcome"]
+        pooled = not is_missing(key)
+        if pooled:
+            linked = links[links["result_key"] == key]
+            study_ids = list(dict.fromkeys(linked["study_id"]))
+            arm_ids = list(linked["arm_id"])
+            candidate = bool((linked["basis"] == "candidate").any())
+        else:
+            categories = set(_split(sof["adverse_event_categories"]))
+            scoped = events[(events["scope"] == "study")]
+            study_ids = [s for s in studies.index if s in set(scoped["study_id"])]
+            arm_ids, candidate = [], False
+        independent = [s for s in study_ids if studies.at[s, "same_patients_as"] not in set(study_ids)]
+        dropped = [s for s in study_ids if s not in independent]
+        independent_arms = [a for a in arm_ids if arms.at[a, "study_id"] in set(independent)]
+        n_paper, _ = _participants(study_ids, arm_ids, evidence)
+        n_indep, all_known = _participants(independent, independent_arms, evidence)
+        k_paper = None if candidate else len(study_ids)
+        k_indep = None if candidate else len(independent)
+        at_least = "" if all_known else "at least "
+        if candidate:
+            reports_paper = f"not stated (one of {fmt_int(len(study_ids))} candidate reports left out)"
+            reports_indep = f"not stated; candidates: at most {fmt_int(n_indep)} patients in {fmt_int(len(independent))} studies"
+        else:
+            reports_paper = f"{fmt_int(len(study_ids))} reports, {at_least}{fmt_int(n_paper)} patients"
+            reports_indep = f"{fmt_int(len(independent))} studies, {at_least}{fmt_int(n_indep)} patients"
+            if dropped:
+                reports_indep += " (" + fmt_list(f"{studies.at[s, 'label']} re-reports {studies.at[studies.at[s, 'same_patients_as'], 'label']}"
+                                               for s in dropped) + ")"
+        spec = registry.get(outcome) if pooled else None
+        row = _first_statement(reproduction, key) if pooled else None
+        designs = [str(studies.at[s, "design"]) for s in independent]
+        contributing_arms = [a for a in independent_arms]
+        has_comparator = [any(arms.at[a, "role"] == "comparator" for a in contributing_arms if arms.at[a, "study_id"] == s)
+                          for s in independent]
+        control_known = [all(not is_missing(arms.at[a, "n"]) for a in contributing_arms
+                             if arms.at[a, "study_id"] == s and arms.at[a, "role"] == "comparator") for s in independent]
+        start = starting_level(designs)
+        populations = [str(studies.at[s, "population"]) for s in independent]
+        ages = [str(studies.at[s, "age_group"]) for s in independent]
+        flags = indirectness_flags(str(sof["question_population"]), populations, ages, bool(sof["surrogate"]),
+                                   "" if is_missing(sof["surrogate_reason"]) else str(sof["surrogate_reason"]))
+        i2 = None
+        if pooled:
+            i2s = evidence.table("published_results")
+            i2s = i2s[(i2s["result_key"] == key) & i2s["i2_pct"].notna()]["i2_pct"]
+            i2 = float(i2s.iloc[0]) if not i2s.empty else None
+        mid_row = mids.get((outcome, "minimal_important_difference"))
+        mid = (float(mid_row["value_low"]) if mid_row is not None and mid_row["tier"] != "missing" else None)
+        continuous = spec is not None and spec.scale == "identity"
+        ci = None
+        if row is not None and not is_missing(row["published_ci_low"]):
+            ci = (float(row["published_ci_low"]), float(row["published_ci_high"]))
+        judgement = judgements[(judgements["sof_row"] == sof["sof_row"]) & (judgements["domain"] == "publication_bias")]
+        domains = (
+            rate_risk_of_bias(designs, has_comparator, control_known),
+            rate_inconsistency(k_indep, i2, pooled=pooled),
+            rate_indirectness(flags, populations),
+            rate_imprecision(ci[0] if ci else None, ci[1] if ci else None,
+                             null=spec.null_value if spec else 0.0, mid=mid if continuous else None,
+                             better=spec.better if spec else "lower", participants=n_indep,
+                             events_at_most=n_indep, continuous=continuous,
+                             unit=spec.unit if spec else ""),
+            rate_publication_bias(k_indep, judgement.iloc[0] if not judgement.empty else None),
+        )
+        certainty = overall_certainty(start, domains)
+        regenerable = bool(row is not None and not is_missing(row["regenerated_estimate"]))
+        public = _public_evidence(evidence, sof, outcome, pooled, spec)
+        if row is None:
+            published = _harms_text(evidence, sof)
+            regenerated = "no pooled estimate to regenerate"
+        else:
+            published = est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
+            if regenerable:
+                regenerated = est_ci(row["regenerated_estimate"], row["regenerated_ci_low"], row["regenerated_ci_high"])
+            else:
+                n_missing = sum(1 for t in str(row["inputs"]).split("; ") if t.endswith("(missing)"))
+                regenerated = f"not reproducible: {fmt_int(n_missing)} of {fmt_int(len(arm_ids))} inputs not public"
+        includes_null = beyond_mid = None
+        if ci is not None and spec is not None:
+            includes_null = ci[0] <= spec.null_value <= ci[1]
+            threshold = mid_threshold(spec.null_value, mid, spec.better) if continuous else None
+            if threshold is not None:
+                beyond_mid = (max(ci) < threshold) if spec.better == "lower" else (min(ci) > threshold)
+        rows.append(SofRow(
+            sof_row=sof["sof_row"], label=sof["label"], short_label=spec.short_label if spec else sof["label"],
+            outcome="" if is_missing(outcome) else outcome,
+            reports_paper=reports_paper, reports_independent=reports_indep, k_paper=k_paper, k_independent=k_indep,
+            participants_paper=n_paper, participants_independent=n_indep, published=published,
+            regenerated=regenerated, public_evidence=public,
+            mid_text=_mid_text(mid_row, mids.get((outcome, "scale_range")), labels) if continuous else "not applicable",
+            start=start, certainty=certainty, domains=domains,
+            plain_language=_plain_language(sof["label"], certainty, row, spec, mid, regenerable),
+            published_estimate=None if row is None else float(row["published_estimate"]),
+            published_ci=ci, includes_null=includes_null, beyond_mid=beyond_mid, regenerable=regenerable,
+        ))
+    return rows
+
+
+def _public_evidence(evidence: Evidence, sof: pd.Series, outcome: object, pooled: bool, spec) -> str:
+    """The best the public record gives for the row beside the paper's pooled result."""
+    if not pooled:
+        return "the studies' own reports (see the Safety chapter)"
+    outcomes = evidence.table("outcomes")
+    hr = outcomes[(outcomes["outcome"] == outcome) & (outcomes["statistic"] == "hazard_ratio_ci")]
+    if not hr.empty:
+        labels = evidence.study_labels()
+        h = hr.iloc[0]
+        return (f"{labels[h['study_id']]} adjusted hazard ratio {est_ci(h['estimate'], h['ci_low'], h['ci_high'], digits=3)}, "
+                f"{h['time_point']}")
+    try:
+        partial = public_inputs_pool(evidence, outcome)
+    except ValueError:
+        return "none: no study's numbers are public"
+    r = partial.result
+    return (f"{est_ci(r.estimate, r.ci_low, r.ci_high)} from {fmt_int(len(partial.effects))} of "
+            f"{fmt_int(len(partial.effects) + len(partial.missing))} arms (partial)")
+
+
+_HARM_WORDS = {"infection": "infections", "thromboembolism": "thromboembolic events", "death": "deaths",
+               "discontinuation": "discontinuations", "haematological": "haematological events",
+               "serious_adverse_event": "other serious adverse events"}
+
+
+def _harms_text(evidence: Evidence, sof: pd.Series) -> str:
+    """Counts of the harms categories in the study rows (Table 4 and the studies' own reports),
+    beside the paper's all-study statements, and discontinuations from the outcome rows."""
+    events = evidence.table("adverse_events")
+    outcomes = evidence.table("outcomes")
+    arms = evidence.table("arms").set_index("arm_id")
+    parts = []
+    for category in _split(sof["adverse_event_categories"]):
+        rows = events[events["category"] == category]
+        study_rows = rows[rows["scope"] == "study"]
+        count_col = "deaths" if category == "death" else "patients"
+        total = int(study_rows[count_col].dropna().sum())
+        if category == "discontinuation":
+            stops = outcomes[(outcomes["outcome"] == "discontinuation") & outcomes["events"].notna()]
+            stops = stops[[arms.at[a, "role"] == "intervention" for a in stops["arm_id"]]]
+            total += int(stops["events"].sum())
+        if rows.empty and total == 0:
+            continue
+        text = f"{_HARM_WORDS.get(category, category.replace('_', ' '))} {fmt_int(total)}"
+        if category in ("infection", "discontinuation") and not (study_rows["serious"] == "yes").any():
+            text += " (seriousness not stated)"
+        stated = rows[rows["scope"] == "all_studies"][count_col].dropna()
+        # an all-study statement counts the whole category only for deaths and thromboembolism
+        # (the abstract's infection statement names one infection)
+        if category in ("death", "thromboembolism") and not stated.empty and int(stated.iloc[0]) != total:
+            text += f"; the paper's text says {fmt_int(int(stated.iloc[0]))}"
+        parts.append(text)
+    return "Patients with: " + "; ".join(parts)
+
+
+# --- tables and the bottom line --------------------------------------------------------------------
+
+def sof_display(rows: Sequence[SofRow]) -> pd.DataFrame:
+    """The summary-of-findings table, one row per outcome."""
+    return pd.DataFrame([{
+        "outcome": r.label,
+        "studies_paper": r.reports_paper,
+        "studies_independent": r.reports_independent,
+        "published": r.published,
+        "regenerated": r.regenerated,
+        "public_evidence": r.public_evidence,
+        "mid": r.mid_text,
+        "certainty": r.certainty,
+        "meaning": r.plain_language,
+    } for r in rows])
+
+
+def certainty_table(rows: Sequence[SofRow]) -> pd.DataFrame:
+    """Every domain of every row: rating, computed or judged, the one-line reason and the inputs."""
+    out = []
+    for r in rows:
+        for d in r.domains:
+            out.append({"outcome": r.label, "domain": DOMAIN_LABELS[d.domain], "rating": d.rating, "basis": d.basis,
+                        "reason": d.reason, "inputs": d.inputs})
+        out.append({"outcome": r.label, "domain": "Certainty", "rating": r.certainty, "basis": "computed",
+                    "reason": f"Starts {r.start} ({'a randomised study contributes' if r.start == 'high' else 'no randomised study'}); "
+                              f"the domains take it down {fmt_int(sum(d.downgrade for d in r.domains))} level(s), "
+                              "never below very low.",
+                    "inputs": ""})
+    return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class BottomLine:
+    """The front page's bottom line, sentence by sentence, computed from the summary of findings."""
+
+    claims: str
+    supports: str
+    missing: str
+    next: str
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return (self.claims, self.supports, self.missing, self.next)
+
+
+def bottom_line(rows: Sequence[SofRow], evidence: Evidence) -> BottomLine:
+    """What the paper claims, what the evidence supports, what is missing and what to look for."""
+    pooled = [r for r in rows if r.published_estimate is not None]
+    claims = ("The paper reports pooled changes of " + fmt_list(f"{r.short_label} {r.published}" for r in pooled)
+              + ".")
+    levels = pd.Series([r.certainty for r in rows]).value_counts()
+    level_text = fmt_list(f"{lv} for {fmt_int(int(levels[lv]))} of {fmt_int(len(rows))} outcomes"
+                          for lv in reversed(LEVELS) if lv in levels)
+    beyond = [r.short_label for r in pooled if r.beyond_mid]
+    null = [r.short_label for r in pooled if r.includes_null]
+    supports = f"By GRADE, the certainty of the evidence is {level_text}."
+    if beyond:
+        supports += (f" Only for {fmt_list(beyond)} does the published interval lie wholly beyond the smallest "
+                     "important change, and that rests on uncontrolled before-after series.")
+    if null:
+        supports += f" For {fmt_list(null)} the published interval includes no effect."
+    studies = evidence.table("studies")
+    n_random = sum(is_randomised(d) for d in studies["design"])
+    has_pm = any("polymyositis" in str(p).lower() for p in studies["population"])
+    n_regen = sum(r.regenerable for r in pooled)
+    events = evidence.table("adverse_events")
+    study_rows = events[(events["scope"] == "study") & (events["tier"] == "paper")
+                        & ~events["category"].isin(["death", "none_reported"])]
+    not_stated = int((study_rows["serious"] == "not_stated").sum())
+    missing = (f"Missing: a randomised comparison ({fmt_int(n_random)} of {fmt_int(len(studies))} included reports "
+               f"randomised patients), {'any' if not has_pm else 'enough'} patients with polymyositis "
+               f"({'none' if not has_pm else 'some'} in the included studies, though the title names it), "
+               f"public study-level data ({fmt_int(n_regen)} of {fmt_int(len(pooled))} pooled results can be "
+               f"recomputed), and complete harms reporting (seriousness not stated for {fmt_int(not_stated)} of "
+               f"{fmt_int(len(study_rows))} adverse events in the paper's Table 4).")
+    nxt = "Look next for randomised, placebo-controlled trials that report skin, muscle and harms outcomes per patient"
+    if "new_studies" in evidence.tables:
+        new = evidence.table("new_studies")
+        randomised = new[new["randomised"].fillna(False).astype(bool)]
+        if not randomised.empty:
+            nxt += " (" + fmt_list(randomised["label"]) + " in the New evidence chapter)"
+    nxt += ", and for any study that includes polymyositis."
+    return BottomLine(claims=claims, supports=supports, missing=missing, next=nxt)
