@@ -21,6 +21,7 @@ from analysis.data import Evidence
 from analysis.domain.public_subgroups import PublicSubgroups
 from analysis.stats import LeaveOneOutResult, PooledResult
 from analysis.domain.outcomes import outcome_registry
+from analysis.format import fmt_int, fmt_num, fmt_p, fmt_pct
 
 __all__ = ["POOLED_TIER", "forest_frame", "subgroup_forest_frame", "subgroup_frame", "published_summary_frame",
            "leave_one_out_frame", "pooled_label"]
@@ -42,8 +43,10 @@ def _shown(values, log_scale: bool):
     return [math.exp(v) if log_scale and v is not None and not pd.isna(v) else v for v in values]
 
 
-def _study_rows(effects: pd.DataFrame, result: PooledResult | None, start: int, group: str = "") -> list[dict]:
-    weights = dict(zip(result.labels, result.weights_pct)) if result is not None else {}
+def _study_rows(effects: pd.DataFrame, result: PooledResult | None, start: int, group: str = "",
+                weights: dict[str, float] | None = None) -> list[dict]:
+    if weights is None:
+        weights = dict(zip(result.labels, result.weights_pct)) if result is not None else {}
     log_scale = bool((effects["scale"] == "log").any())
     rows = []
     for i, e in enumerate(effects.itertuples(index=False)):
@@ -56,11 +59,32 @@ def _study_rows(effects: pd.DataFrame, result: PooledResult | None, start: int, 
     return rows
 
 
+def heterogeneity_text(result: PooledResult) -> str:
+    """The heterogeneity line printed under a pooled diamond (RevMan and metafor style)."""
+    if result.k < 2:
+        return "Heterogeneity: not applicable (one study)"
+    return (f"Heterogeneity: \u03c4\u00b2 = {fmt_num(result.tau2)}; I\u00b2 = {fmt_pct(result.i2_pct)}; "
+            f"Q = {fmt_num(result.q)} (df = {fmt_int(result.q_df)}), p = {fmt_p(result.q_p)}")
+
+
+def subgroup_test_text(q: float | None, df: int | None, p: float | None) -> str:
+    """The line under a subgroup plot: the test for subgroup differences."""
+    if q is None:
+        return "Test for subgroup differences: not applicable (fewer than two subgroups pooled)"
+    return f"Test for subgroup differences: Q = {fmt_num(q)} (df = {fmt_int(df)}), p = {fmt_p(p)}"
+
+
+def _note_row(order: int, text: str, group: str = "") -> dict:
+    return {"row_order": order, "label": text, "row_type": "note", "estimate": np.nan, "ci_low": np.nan,
+            "ci_high": np.nan, "tier": None, "n": pd.NA, "weight_pct": np.nan, "pi_low": np.nan, "pi_high": np.nan,
+            "group": group, "source": ""}
+
+
 def _pooled_rows(result: PooledResult, start: int, *, label: str, row_type: str, log_scale: bool,
-                 prediction: bool, group: str = "", tier: str = POOLED_TIER) -> list[dict]:
+                 prediction: bool, group: str = "", tier: str = POOLED_TIER, weight_pct: float = 100.0) -> list[dict]:
     est, low, high = _shown((result.estimate, result.ci_low, result.ci_high), log_scale)
     rows = [{"row_order": start, "label": label, "row_type": row_type, "estimate": est, "ci_low": low,
-             "ci_high": high, "tier": tier, "n": pd.NA, "weight_pct": 100.0, "pi_low": np.nan, "pi_high": np.nan,
+             "ci_high": high, "tier": tier, "n": pd.NA, "weight_pct": weight_pct, "pi_low": np.nan, "pi_high": np.nan,
              "group": group, "source": f"tau² = {result.tau2:.3g}; I² = {result.i2_pct:.0f}%"}]
     if prediction and result.pi_low is not None:
         pi_low, pi_high = _shown((result.pi_low, result.pi_high), log_scale)
@@ -68,6 +92,7 @@ def _pooled_rows(result: PooledResult, start: int, *, label: str, row_type: str,
                      "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "tier": tier, "n": pd.NA,
                      "weight_pct": np.nan, "pi_low": pi_low, "pi_high": pi_high, "group": group,
                      "source": f"t on {result.pi_df} df" if result.pi_df else "normal quantile"})
+    rows.append(_note_row(start + len(rows), heterogeneity_text(result), group))
     return rows
 
 
@@ -101,20 +126,26 @@ def forest_frame(effects: pd.DataFrame, result: PooledResult | None, *, pooled_t
 def subgroup_forest_frame(effects: pd.DataFrame, group_column: str, results: dict[str, PooledResult],
                           overall: PooledResult | None = None, *, prediction: bool = False) -> pd.DataFrame:
     """A heading per subgroup (in first-appearance order), its studies and, when ``results`` has
-    it, its diamond; then the overall diamond. Weights are within each subgroup."""
+    it, its diamond and heterogeneity line; then the overall diamond. Weights are those of the overall
+    pool when there is one (so they sum to 100% over the whole plot, and a subgroup's diamond carries
+    the sum of its studies' weights), else within each subgroup."""
     if group_column not in effects:
         raise ValueError(f"effects have no column {group_column!r}; columns: {list(effects.columns)}")
     log_scale = bool((effects["scale"] == "log").any())
+    overall_weights = dict(zip(overall.labels, overall.weights_pct)) if overall is not None else None
     rows: list[dict] = []
     for group in dict.fromkeys(effects[group_column].astype(str)):
         members = effects[effects[group_column].astype(str) == group].reset_index(drop=True)
         rows.append({"row_order": len(rows) * 1, "label": group, "row_type": "heading", "estimate": np.nan,
                      "ci_low": np.nan, "ci_high": np.nan, "tier": None, "n": pd.NA, "weight_pct": np.nan,
                      "pi_low": np.nan, "pi_high": np.nan, "group": group, "source": ""})
-        rows += _study_rows(members, results.get(group), len(rows), group)
+        rows += _study_rows(members, results.get(group), len(rows), group, weights=overall_weights)
         if group in results:
+            share = (100.0 if overall_weights is None else
+                     float(sum(overall_weights.get(label, 0.0) for label in results[group].labels)))
             rows += _pooled_rows(results[group], len(rows), label=pooled_label(results[group], "Subgroup"),
-                                 row_type="subgroup", log_scale=log_scale, prediction=prediction, group=group)
+                                 row_type="subgroup", log_scale=log_scale, prediction=prediction, group=group,
+                                 weight_pct=share)
     if overall is not None:
         rows += _pooled_rows(overall, len(rows) + 1, label=pooled_label(overall, "Overall"), row_type="overall",
                              log_scale=log_scale, prediction=prediction)
@@ -126,7 +157,10 @@ def subgroup_frame(subgroups: PublicSubgroups) -> pd.DataFrame:
     a diamond per subgroup, and the overall diamond when at least two subgroups were pooled."""
     results = dict(zip(subgroups.groups, subgroups.results))
     overall = subgroups.overall if len(subgroups.groups) >= 2 else None
-    return subgroup_forest_frame(subgroups.effects, "subgroup", results, overall=overall)
+    frame = subgroup_forest_frame(subgroups.effects, "subgroup", results, overall=overall)
+    note = _note_row(int(frame["row_order"].max()) + 1,
+                     subgroup_test_text(subgroups.q_between, subgroups.df_between, subgroups.p_between))
+    return _frame(frame.to_dict("records") + [note])
 
 
 def _result_label(row: pd.Series) -> str:
@@ -159,7 +193,7 @@ def published_summary_frame(evidence: Evidence, outcomes: tuple[str, ...] | None
         spec = registry[chosen["outcome"]]
         rows.append({"row_order": len(rows), "label": _result_label(chosen), "panel": spec.panel,
                      "estimate": best[0], "ci_low": best[1], "ci_high": best[2], "null_value": spec.null_value,
-                     "tier": "paper", "log_scale": spec.scale == "log", "source": "; ".join(same["location"]),
+                     "tier": "paper", "log_scale": spec.scale == "log", "better": spec.better, "source": "; ".join(same["location"]),
                      "result_key": key})
     if not rows:
         raise ValueError(f"no published result with an estimate and interval for outcomes {list(wanted)}")

@@ -4,11 +4,14 @@ The display object offers three views of one chart (``_repr_mimebundle_``):
 
 * ``text/html`` -- ``<div class="vega-chart" role="img" aria-label="...">`` holding a
   ``<script type="application/vnd.vegalite+json">`` with the Vega-Lite spec, then a
-  CSV download link. No ``<script src>`` and no CDN: the renderer's page-level script
+  CSV download link. A chart laid out per width (:class:`ResponsiveChart`) has one such
+  script per layout, each with ``data-width`` (the widest first); the page's script draws the
+  widest that fits the chart's box. No ``<script src>`` and no CDN: the renderer's page-level script
   finds every ``div.vega-chart > script[type="application/vnd.vegalite+json"]`` and
   calls vegaEmbed on it, with JavaScript it serves itself. The spec's only URL is its
   ``$schema`` identifier, which nothing fetches (vega-embed reads it to pick the mode).
-* ``image/svg+xml`` -- the same chart drawn by vl-convert (what the PDF shows).
+* ``image/svg+xml`` -- the same chart drawn by vl-convert (what the PDF shows); a responsive
+  chart is drawn for the page (``PRINT_WIDTH``).
 * ``text/plain`` -- the alt text.
 
 Determinism: the spec is exported under the book theme with sorted keys, the SVG is a
@@ -26,6 +29,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from analysis.report.figures.responsive import PRINT_WIDTH, WEB_WIDTHS, ResponsiveChart
 from analysis.report.figures.theme import BOOK_THEME_NAME, use_book_theme
 from analysis.report.tables.display import filter_mimebundle
 from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
@@ -64,6 +68,8 @@ def script_safe_json(spec: dict) -> str:
 
 def chart_spec(chart: alt.TopLevelMixin, *, alt_text: str) -> dict:
     """The chart's Vega-Lite spec under the book theme, with ``description`` = ``alt_text``."""
+    if isinstance(chart, ResponsiveChart):
+        chart = chart.chart
     if not isinstance(chart, alt.TopLevelMixin):
         raise TypeError(f"Expected an Altair chart, but got {type(chart).__name__}.")
     if not isinstance(alt_text, str) or not alt_text.strip():
@@ -112,6 +118,11 @@ class ChartDisplay:
     csv_name: str
     csv: bytes
     download_html: str
+    #: (drawing width, spec) of each further layout for narrower boxes, widest first
+    narrower: tuple[tuple[int, dict], ...] = ()
+    #: the spec drawn for the printed page (default: ``spec``)
+    print_spec: dict | None = None
+    width: int | None = None
 
     @cached_property
     def spec_json(self) -> str:
@@ -119,13 +130,18 @@ class ChartDisplay:
 
     @cached_property
     def svg(self) -> str:
-        return vl_convert.vegalite_to_svg(self.spec, vl_version=vega_lite_version())
+        spec = self.print_spec if self.print_spec is not None else self.spec
+        return vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
 
     @cached_property
     def html(self) -> str:
+        width = f' data-width="{self.width}"' if self.width else ""
+        scripts = [f'<script type="application/vnd.vegalite+json"{width}>{self.spec_json}</script>']
+        scripts += [f'<script type="application/vnd.vegalite+json" data-width="{w}">{script_safe_json(spec)}</script>'
+                    for w, spec in self.narrower]
         return (
             f'<div class="vega-chart" role="img" aria-label="{html.escape(self.alt_text, quote=True)}">'
-            f'<script type="application/vnd.vegalite+json">{self.spec_json}</script></div>\n'
+            f'{"".join(scripts)}</div>\n'
             f"{self.download_html}"
         )
 
@@ -142,12 +158,12 @@ class ChartView:
     """A chart as a chapter module prepares it: the chart, its alt text and the tidy frame behind
     it; ``show_chart(view, csv_name=...)`` shows it."""
 
-    chart: alt.TopLevelMixin
+    chart: alt.TopLevelMixin | ResponsiveChart
     alt_text: str
     data: pd.DataFrame | None = None
 
 
-def show_chart(chart: alt.TopLevelMixin | ChartView, *, alt_text: str | None = None, csv_name: str,
+def show_chart(chart: alt.TopLevelMixin | ResponsiveChart | ChartView, *, alt_text: str | None = None, csv_name: str,
                data: pd.DataFrame | None = None) -> ChartDisplay:
     """Wrap ``chart`` for display; ``data`` is the tidy frame behind it (default: the chart's own data).
 
@@ -162,7 +178,17 @@ def show_chart(chart: alt.TopLevelMixin | ChartView, *, alt_text: str | None = N
     check_csv_name(csv_name)
     if isinstance(alt_text, str):
         alt_text = " ".join(alt_text.split())  # one line: it is an attribute and the text/plain view
-    spec = chart_spec(chart, alt_text=alt_text)
+    layouts: dict = {}
+    print_spec = None
+    if isinstance(chart, ResponsiveChart):
+        widths = sorted(WEB_WIDTHS, reverse=True)
+        layouts = {w: chart_spec(chart.layout(w), alt_text=alt_text) for w in widths}
+        print_spec = chart_spec(chart.layout(PRINT_WIDTH), alt_text=alt_text)
+        chart = chart.layout(widths[0])
+        spec = layouts.pop(widths[0])
+    else:
+        spec = chart_spec(chart, alt_text=alt_text)
+        widths = [None]
     frame = _default_data(chart, spec) if data is None else data
     return ChartDisplay(
         spec=spec,
@@ -170,4 +196,7 @@ def show_chart(chart: alt.TopLevelMixin | ChartView, *, alt_text: str | None = N
         csv_name=csv_name,
         csv=csv_bytes(frame),
         download_html=csv_download_html(frame, csv_name, link_text=CHART_LINK_TEXT, css_class="chart-download"),
+        narrower=tuple(layouts.items()),
+        print_spec=print_spec,
+        width=widths[0],
     )

@@ -12,6 +12,7 @@ ci_low/high    the published interval, as stated (an estimate outside it is show
 null_value     the no-effect value of the panel (0 or 1), the same on every row of a panel.
 tier           must be ``paper``.
 log_scale      optional bool, the same on every row of a panel (True for ratios).
+better         optional "lower"/"higher": the outcome's direction of improvement (labels the axis).
 est_ci_text    optional text; default ``analysis.format.est_ci``.
 source         optional: where in the paper the value is stated ("Results 3.3").
 =============  ===========================================================================
@@ -26,7 +27,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.report.figures.forest import build_forest, forest_rows
+from analysis.report.figures.forest import build_forest, forest_rows, wrap_title
+from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.frames import Column, check_frame
 
 __all__ = ["PUBLISHED_SUBTITLE", "leave_one_out_plot", "summary_plot"]
@@ -43,6 +45,7 @@ SUMMARY_COLUMNS = (
     Column("null_value", "number", nullable=False),
     Column("tier", "choice", nullable=False, choices=("paper",)),
     Column("log_scale", "bool", required=False, nullable=False),
+    Column("better", "choice", required=False, choices=("lower", "higher")),
     Column("est_ci_text", "text", required=False),
     Column("source", "text", required=False),
 )
@@ -59,7 +62,7 @@ LEAVE_ONE_OUT_COLUMNS = (
 )
 
 
-def summary_plot(frame: pd.DataFrame, *, title: str = "Pooled results published in Ma et al. 2024") -> alt.VConcatChart:
+def summary_plot(frame: pd.DataFrame, *, title: str = "Pooled results published in Ma et al. 2024") -> ResponsiveChart:
     """Published pooled results, one panel per outcome scale, subtitled as not regenerated.
 
     Each result is a marker (the ``paper`` tier's shape) and a line for its interval; the
@@ -75,21 +78,29 @@ def summary_plot(frame: pd.DataFrame, *, title: str = "Pooled results published 
                              f"must be the same on every row of panel {panel!r}")
     problems.raise_if_any("give each panel one null_value and one log_scale.")
 
-    panels = []
     ordered = frame.sort_values("row_order")
+    parts = []
     for panel in ordered["panel"].drop_duplicates():
         rows = ordered[ordered["panel"] == panel]
         log_scale = bool(rows["log_scale"].iloc[0]) if "log_scale" in rows else False
-        forest_frame = rows.drop(columns=["panel", "null_value"] + (["log_scale"] if "log_scale" in rows else []))
+        better = str(rows["better"].iloc[0]) if "better" in rows and isinstance(rows["better"].iloc[0], str) else None
+        forest_frame = rows.drop(columns=[c for c in ("panel", "null_value", "log_scale", "better") if c in rows])
         forest_frame = forest_frame.assign(row_type="study")
         drawn = forest_rows(forest_frame, log_scale=log_scale, what=f"{what}, panel {panel!r}", estimate_in_ci=False)
-        panels.append(build_forest(
-            drawn, null_value=float(rows["null_value"].iloc[0]), measure_label=str(panel), log_scale=log_scale,
-            title=alt.Title(str(panel), fontSize=13), show_legend=False,
+        parts.append((str(panel), drawn, float(rows["null_value"].iloc[0]), log_scale, better))
+
+    def build(width: int) -> alt.VConcatChart:
+        panels = [build_forest(
+            drawn, null_value=null_value, measure_label=panel, log_scale=log_scale, title=panel, width=width,
+            show_legend=False, better=better,
             columns=(("label", "Published result", "left"), ("est_ci_text", "Estimate (95% CI) as published", "left")),
-        ))
-    chart = alt.vconcat(*panels, spacing=18)
-    return chart.properties(title=alt.Title(title, subtitle=[PUBLISHED_SUBTITLE]))
+        ) for panel, drawn, null_value, log_scale, better in parts]
+        chart = alt.vconcat(*panels, spacing=18)
+        lines = wrap_title(title, width)
+        return chart.properties(title=alt.Title(lines.text, subtitle=wrap_title(PUBLISHED_SUBTITLE, width).text,
+                                                anchor="start", fontSize=14))
+
+    return ResponsiveChart(build)
 
 
 def leave_one_out_plot(
@@ -99,7 +110,8 @@ def leave_one_out_plot(
     null_value: float = 0,
     log_scale: bool = False,
     title: str | alt.Title | None = None,
-) -> alt.HConcatChart:
+    better: str | None = None,
+) -> ResponsiveChart:
     """Leave-one-out sensitivity: each row re-pools all studies but one.
 
     Re-pooled results are markers with CI lines; the all-study result is a diamond, and a
@@ -113,8 +125,9 @@ def leave_one_out_plot(
     problems.raise_if_any("add the all-study result as the one row_type='overall' row.")
     forest_frame = frame.assign(row_type=frame["row_type"].map({"omitted": "study", "overall": "overall"}))
     rows = forest_rows(forest_frame, log_scale=log_scale, what="leave_one_out_plot")
-    return build_forest(
-        rows, null_value=null_value, measure_label=measure_label, log_scale=log_scale, title=title,
-        reference_value=float(overall["estimate"].iloc[0]),
+    reference = float(overall["estimate"].iloc[0])
+    return ResponsiveChart(lambda width: build_forest(
+        rows, null_value=null_value, measure_label=measure_label, log_scale=log_scale, title=title, width=width,
+        reference_value=reference, better=better, show_legend=False,
         columns=(("label", "Study omitted", "left"), ("est_ci_text", "Pooled estimate (95% CI)", "left")),
-    )
+    ))

@@ -10,6 +10,8 @@ import altair as alt
 import pandas as pd
 
 from analysis.report.figures.frames import Column, check_frame
+from analysis.report.figures.forest import wrap_title
+from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.theme import CHART_WIDTH_PX, OKABE_ITO
 
 __all__ = ["line_chart_sweep"]
@@ -28,7 +30,7 @@ def line_chart_sweep(
     null_value: float | None = None,
     reference_x: float | None = None,
     title: str | alt.Title | None = None,
-) -> alt.LayerChart:
+) -> ResponsiveChart:
     """Line of ``y`` against ``x`` with a band ``ci_low``..``ci_high``, one colour per ``series``.
 
     ``null_value`` draws a horizontal rule at the no-effect value; ``reference_x`` a
@@ -58,7 +60,8 @@ def line_chart_sweep(
         if len(names) > len(palette):
             raise ValueError(f"line_chart_sweep draws at most {len(palette)} series, but got {len(names)}: {names}.")
         encode["color"] = alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=palette[: len(names)]),
-                                    title=series, legend=alt.Legend(orient="bottom", symbolOpacity=1))
+                                    title=series, legend=alt.Legend(orient="bottom", direction="vertical",
+                                                                    symbolOpacity=1, labelLimit=0))
         tooltip.insert(0, alt.Tooltip(f"{series}:N", title=series))
     base = alt.Chart(data).encode(**encode)
     single = {} if series is not None else {"color": OKABE_ITO["blue"]}
@@ -76,5 +79,10 @@ def line_chart_sweep(
     if reference_x is not None:
         layers.append(alt.Chart(pd.DataFrame({"reference_x": [float(reference_x)]})).mark_rule(
             color="#444444", strokeDash=[4, 3]).encode(x="reference_x:Q"))
-    chart = alt.layer(*layers).properties(width=CHART_WIDTH_PX, height=280)
-    return chart.properties(title=title) if title is not None else chart
+    def build(width: int) -> alt.LayerChart:
+        # room for the y axis (labels and title) beside the plot
+        chart = alt.layer(*layers).properties(width=max(200, min(CHART_WIDTH_PX, width - 80)), height=280)
+        wrapped = wrap_title(title, width)
+        return chart.properties(title=wrapped) if wrapped is not None else chart
+
+    return ResponsiveChart(build)
