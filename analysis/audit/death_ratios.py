@@ -160,6 +160,7 @@ def ratio_forest_frame(comparison: pd.DataFrame) -> pd.DataFrame:
     grouped by measure with a heading per measure; the paper's pooled value is a diamond."""
     rows, order = [], 0
     for measure, group in comparison.groupby("measure", sort=False):
+        group = group.sort_values("tier", key=lambda tiers: tiers.eq("paper"), kind="stable")  # the pool at the bottom
         rows.append({"row_order": order, "label": measure[:1].upper() + measure[1:], "row_type": "heading",
                      "estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "tier": None})
         order += 1

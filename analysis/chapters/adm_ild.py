@@ -126,7 +126,8 @@ def page(evidence: Evidence | None = None) -> Page:
     chen = tables.loc[tables["study_id"] == "chen2019", "study"].iloc[0]
     fan = tables.loc[tables["study_id"] == "fan2022", "study"].iloc[0]
     values["forest"] = ChartView(
-        forest_plot(forest, null_value=1, log_scale=True,
+        forest_plot(forest, null_value=1, log_scale=True, better="lower",
+                    direction_words=("favours JAK inhibitor", "favours control"),
                     measure_label="Ratio of death, tofacitinib against control (log scale)"),
         alt_text=(f"Forest plot of death ratios on a log axis. Paper, pooled risk ratio {paper_rr}. "
                   f"{chen}: counts not public. {fan} risk ratio {values['six_rr']} at 6 months and {values['year_rr']} "

@@ -38,7 +38,8 @@ def _death(evidence: Evidence) -> dict[str, object]:
         values["death_i2"] = fmt_pct(death.pooled.i2_pct)
     frame = pd.DataFrame(rows)
     values["death_forest"] = ChartView(
-        forest_plot(frame, null_value=1, log_scale=True, measure_label="Risk ratio (JAK inhibitor / comparator)"),
+        forest_plot(frame, null_value=1, log_scale=True, better="lower",
+                    direction_words=("favours JAK inhibitor", "favours control"), measure_label="Risk ratio (JAK inhibitor / comparator)"),
         alt_text=("Forest plot on a log risk-ratio axis: " + "; ".join(
             f"{r['label']} {est_ci(r['estimate'], r['ci_low'], r['ci_high'])}" for r in rows) + "."),
         data=frame)

@@ -123,7 +123,8 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         "pool_text": text, "pool_pi": pi, "pool_i2": fmt_pct(result.i2_pct), "pool_q_p": fmt_p(result.q_p),
         "pool_k": k, "pi_df": fmt_int(result.pi_df),
         "forest": ChartView(
-            forest_plot(frame, measure_label=_axis_title(evidence), title=pool.title),
+            forest_plot(frame, measure_label=_axis_title(evidence), title=pool.title,
+                        better=outcome_spec(evidence, OUTCOME).better),
             alt_text=(f"Forest plot, public inputs only. Pool of {k} arms: {text}; prediction interval {pi}. "
                       f"Not available: {missing_labels}."),
             data=frame),
@@ -131,7 +132,8 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         "loo_zero_sentence": ("Every leave-one-out interval stays below zero." if every_below
                               else "At least one leave-one-out interval crosses zero."),
         "leave_one_out": ChartView(
-            leave_one_out_plot(loo_frame, measure_label=_axis_title(evidence), title="Public inputs only: leave one arm out"),
+            leave_one_out_plot(loo_frame, measure_label=_axis_title(evidence), title="Public inputs only: leave one arm out",
+                               better=outcome_spec(evidence, OUTCOME).better),
             alt_text=(f"Leave-one-out of the public CDASI pool: estimates range from {loo_low} to {loo_high}; "
                       f"all arms {text}."),
             data=loo_frame),
@@ -178,12 +180,14 @@ def _public_subgroups(evidence: Evidence, effects: pd.DataFrame) -> dict[str, ob
     }
     drug_frame, follow_frame = subgroup_frame(by_drug), subgroup_frame(by_follow_up)
     values["public_by_drug"] = ChartView(
-        forest_plot(drug_frame, measure_label=_axis_title(evidence), title="CDASI activity by drug: public inputs only"),
+        forest_plot(drug_frame, measure_label=_axis_title(evidence), title="CDASI activity by drug: public inputs only",
+                    better=outcome_spec(evidence, OUTCOME).better),
         alt_text=(f"Forest plot by drug, public inputs only. Test for subgroup differences: "
                   f"Q = {values['drug_public_q']}, df = {values['drug_public_df']}, p = {values['drug_public_p']}."),
         data=drug_frame)
     values["public_by_follow_up"] = ChartView(
-        forest_plot(follow_frame, measure_label=_axis_title(evidence), title="CDASI activity by follow-up: public inputs only"),
+        forest_plot(follow_frame, measure_label=_axis_title(evidence), title="CDASI activity by follow-up: public inputs only",
+                    better=outcome_spec(evidence, OUTCOME).better),
         alt_text=(f"Forest plot by follow-up, public inputs only: {values['follow_up_pooled']} pooled as "
                   f"{values['follow_up_pooled_text']}; {values['follow_up_empty']}: not available."),
         data=follow_frame)
