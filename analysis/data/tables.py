@@ -7,7 +7,16 @@ import pandas as pd
 
 from analysis.data.descriptor import TableSpec
 
-__all__ = ["LoadedTable"]
+__all__ = ["LoadedTable", "Row"]
+
+
+class Row(dict):
+    """One record as column -> value, read like a pandas row (``row["n"]``, ``row.get("n")``,
+    ``"n" in row.index``) without building a Series per row, so a rule's pass is linear and cheap."""
+
+    @property
+    def index(self):
+        return self.keys()
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,8 @@ class LoadedTable:
     typed: pd.DataFrame
 
     def rows(self):
-        """(line, typed row, text row) for every record."""
-        for (line, typed), (_, text) in zip(self.typed.iterrows(), self.text.iterrows()):
-            yield int(line), typed, text
+        """(line, typed row, text row) for every record, the rows as :class:`Row`."""
+        typed_columns, text_columns = list(self.typed.columns), list(self.text.columns)
+        for line, typed, text in zip(self.typed.index, self.typed.itertuples(index=False, name=None),
+                                     self.text.itertuples(index=False, name=None)):
+            yield int(line), Row(zip(typed_columns, typed)), Row(zip(text_columns, text))

@@ -4,7 +4,7 @@ grid and leave-one-out, for every outcome with at least one public effect.
 :func:`full_grid` crosses, for each such outcome, every r of ``settings.rs`` with the tau² estimators
 DL, REML and PM and the normal and Hartung-Knapp intervals (one pooled row each, ``omitted`` empty),
 and adds a leave-one-out row per omitted study wherever the engine allows it (k >= 2; k >= 3 for
-Hartung-Knapp). The pooling, leave-one-out and correlation sweep are the engine's
+Hartung-Knapp) and k is at most ``settings.leave_one_out_max_k``. The pooling, leave-one-out and correlation sweep are the engine's
 (:func:`analysis.stats.leave_one_out`, :func:`analysis.stats.correlation_sweep`); this module only
 feeds them the public effects and lays their results out as one table. A combination the engine cannot pool (Hartung-Knapp with one study) stays as a row
 with empty results and a note. Only the changes built from before/after SDs depend on r; their
@@ -30,7 +30,7 @@ __all__ = ["GRID_METHODS", "GRID_CI_METHODS", "GRID_COLUMNS", "POOL_SERIES", "ca
            "effects_at_r", "r_sweep", "full_grid", "sweep_series", "public_leave_one_out"]
 
 GRID_METHODS = ("DL", "REML", "PM")
-GRID_CI_METHODS = ("normal", "knha")
+GRID_CI_METHODS = ("normal", "knha", "knha_adhoc")
 #: the series of :func:`r_sweep` that holds the pool of the public effects.
 POOL_SERIES = "Pool of public inputs"
 GRID_COLUMNS = ("outcome", "scale", "r", "method", "ci_method", "omitted", "k", "estimate", "se", "ci_low",
@@ -57,13 +57,10 @@ def public_outcomes(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTI
 def _r_inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[int, pd.Series]:
     """Row position -> the outcomes row (means, SDs, n) of each effect that depends on r."""
     outcomes = evidence.table("outcomes")
-    inputs = {}
-    for i, e in enumerate(effects.itertuples(index=False)):
-        if not pd.isna(e.r):
-            row = outcomes[(outcomes["arm_id"] == e.arm_id) & (outcomes["outcome"] == e.outcome)
-                           & (outcomes["statistic"] == "mean_sd_before_after")]
-            inputs[i] = row.iloc[0]
-    return inputs
+    pre_post = outcomes[outcomes["statistic"] == "mean_sd_before_after"]
+    first = {key: group.iloc[0] for key, group in pre_post.groupby(["arm_id", "outcome"], sort=False)}
+    return {i: first[(e.arm_id, e.outcome)] for i, e in enumerate(effects.itertuples(index=False))
+            if not pd.isna(e.r)}
 
 
 def effects_at_r(effects: pd.DataFrame, inputs: dict[int, pd.Series], r: float) -> tuple[np.ndarray, np.ndarray]:
@@ -87,14 +84,19 @@ def _row(outcome: str, scale: str, r: float, method: str, ci_method: str, omitte
 
 
 def _method_rows(outcome: str, scale: str, r: float, method: str, ci_method: str, y: np.ndarray, v: np.ndarray,
-                 labels: list[str]) -> list[dict]:
-    """The all-study row of one estimator and interval and, where the engine allows it, its
-    leave-one-out rows (:func:`analysis.stats.leave_one_out`)."""
+                 labels: list[str], max_k: int) -> list[dict]:
+    """The all-study row of one estimator and interval and, where the engine allows it and k is at
+    most ``max_k``, its leave-one-out rows (:func:`analysis.stats.leave_one_out`)."""
     options = dict(method=method, ci_method=ci_method, tau2_ci=None)
-    if ci_method == "knha" and len(y) < 2:
+    if ci_method != "normal" and len(y) < 2:
         return [_row(outcome, scale, r, method, ci_method, "", len(y), None)]
-    if len(y) < (3 if ci_method == "knha" else 2):
+    if len(y) < (3 if ci_method != "normal" else 2):
         return [_row(outcome, scale, r, method, ci_method, "", len(y), pool(y, v, labels=labels, **options))]
+    if len(y) > max_k:
+        row = _row(outcome, scale, r, method, ci_method, "", len(y), pool(y, v, labels=labels, **options))
+        row["note"] = "; ".join(x for x in (row["note"], f"leave-one-out not listed: k = {len(y)} is above "
+                                            f"{max_k}") if x)
+        return [row]
     loo = leave_one_out(y, v, labels, **options)
     return [_row(outcome, scale, r, method, ci_method, "", len(y), loo.full),
             *(_row(outcome, scale, r, method, ci_method, label, len(y) - 1, result)
@@ -116,7 +118,8 @@ def full_grid(evidence: Evidence | None = None, settings: AnalysisSettings = PAP
             y, v = effects_at_r(effects, inputs, r)
             for method in GRID_METHODS:
                 for ci_method in GRID_CI_METHODS:
-                    rows += _method_rows(outcome, registry[outcome].scale, r, method, ci_method, y, v, labels)
+                    rows += _method_rows(outcome, registry[outcome].scale, r, method, ci_method, y, v, labels,
+                                         settings.leave_one_out_max_k)
     return validate(pd.DataFrame(rows, columns=list(GRID_COLUMNS)), SENSITIVITY_GRID)
 
 

@@ -11,8 +11,14 @@ from dataclasses import dataclass, field, replace
 
 from analysis.stats import CI_METHODS, DEFAULT_CORRELATIONS, PI_METHODS, POOL_METHODS
 
-__all__ = ["AnalysisSettings", "PAPER_SETTINGS", "ESTIMATOR_NAMES", "INTERVAL_NAMES", "ESTIMATOR_SHORT_NAMES",
+__all__ = ["MIN_PREDICTION_DF", "AnalysisSettings", "PAPER_SETTINGS", "PAPER_POSSIBLE_ESTIMATORS", "possible_settings_sentence", "ESTIMATOR_NAMES", "INTERVAL_NAMES", "ESTIMATOR_SHORT_NAMES",
            "INTERVAL_SHORT_NAMES", "describe"]
+
+#: A prediction interval uses t on k - 2 degrees of freedom; with 1 (k = 3) the 97.5% quantile is 12.7,
+#: so the interval reflects the quantile rather than the data, and tau² from three studies is itself
+#: barely estimable. The book shows prediction intervals only from this many degrees of freedom on
+#: (Higgins, Thompson & Spiegelhalter 2009; IntHout et al. 2016, BMJ Open 6:e010247).
+MIN_PREDICTION_DF = 2
 
 #: how each tau² estimator is named in prose.
 ESTIMATOR_NAMES = {
@@ -41,7 +47,10 @@ class AnalysisSettings:
     ``method``: tau² estimator (one of ``analysis.stats.POOL_METHODS``); ``ci_method``: "normal"
     or "knha"; ``pi_method``: prediction interval with t on k - 2 df ("t") or z ("normal");
     ``r``: assumed pre-post correlation for a change from before/after SDs; ``rs``: the r values
-    of the sensitivity sweep.
+    of the sensitivity sweep; ``leave_one_out_max_k``: the largest number of studies for which the
+    sensitivity grid lists a leave-one-out row per study (leave-one-out looks for single influential
+    studies, which matters with few studies; above this k the grid keeps the all-study rows and says
+    so, so that the grid's work per study stays constant as a living review grows).
     """
 
     method: str = "DL"
@@ -49,6 +58,7 @@ class AnalysisSettings:
     pi_method: str = "t"
     r: float = 0.5
     rs: tuple[float, ...] = field(default=DEFAULT_CORRELATIONS)
+    leave_one_out_max_k: int = 50
 
     def __post_init__(self) -> None:
         for name, value, valid in (("method", self.method, POOL_METHODS), ("ci_method", self.ci_method, CI_METHODS),
@@ -70,8 +80,19 @@ class AnalysisSettings:
         return {"method": self.method, "ci_method": self.ci_method, "pi_method": self.pi_method}
 
 
-#: The paper's model: DerSimonian-Laird random effects with a Wald interval (Stata ``metan``, "random").
+#: The paper's model as the book assumes it: DerSimonian-Laird random effects with a Wald interval
+#: (Stata's user-written ``metan``, option "random"). The paper names Stata 16 and a random-effects
+#: model but not the estimator, so this is an assumption; see :data:`PAPER_POSSIBLE_ESTIMATORS`.
 PAPER_SETTINGS = AnalysisSettings()
+
+#: The estimators the paper's stated tools could have used, each with the Stata command that defaults
+#: to it: Stata 16's official ``meta`` suite defaults to REML (``meta set``/``meta summarize``, random
+#: effects), the user-written ``metan`` with ``random`` to DerSimonian-Laird. The book regenerates under
+#: both and reports each.
+PAPER_POSSIBLE_ESTIMATORS = {
+    "DL": "the default of Stata's user-written metan with the random option",
+    "REML": "the random-effects default of Stata 16's official meta command",
+}
 
 
 def describe(settings: AnalysisSettings = PAPER_SETTINGS) -> str:
@@ -80,3 +101,13 @@ def describe(settings: AnalysisSettings = PAPER_SETTINGS) -> str:
     return (f"Results are pooled with {ESTIMATOR_NAMES[settings.method]}, with {INTERVAL_NAMES[settings.ci_method]} "
             f"and a prediction interval using {pi}; a change computed from before and after means assumes a "
             f"pre-post correlation of r = {settings.r:g}.")
+
+
+def possible_settings_sentence() -> str:
+    """One sentence saying that the paper's estimator is an assumption and naming both candidates."""
+    parts = [f"{ESTIMATOR_SHORT_NAMES[m]} ({cmd})" for m, cmd in PAPER_POSSIBLE_ESTIMATORS.items()]
+    return ("The paper names Stata 16 and a random-effects model but not the estimator of tau², so its settings "
+            f"are an assumption: either {parts[0]} or {parts[1]}. Results are regenerated under "
+            f"{ESTIMATOR_SHORT_NAMES[PAPER_SETTINGS.method]} and shown beside the "
+            + " and ".join(ESTIMATOR_SHORT_NAMES[m] for m in PAPER_POSSIBLE_ESTIMATORS if m != PAPER_SETTINGS.method)
+            + " regeneration.")

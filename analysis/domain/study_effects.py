@@ -16,6 +16,8 @@ the two-arm risk ratio of death. How each effect is obtained (column ``method``)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -52,26 +54,36 @@ def _pooled_arms(evidence: Evidence, outcome: str) -> pd.DataFrame:
     return grouped.reset_index()
 
 
-def _arm_label(evidence: Evidence, arm_id: str, study_labels: dict[str, str]) -> tuple[str, str, object]:
-    arms = evidence.table("arms").set_index("arm_id")
-    arm = arms.loc[arm_id]
-    label = study_labels[arm["study_id"]]
+@dataclass(frozen=True)
+class _Lookups:
+    """What every row reads, indexed once per call so the work per arm stays constant:
+    arms by id, study labels and follow-up by study, the outcome's definition."""
+
+    arms: pd.DataFrame  # indexed by arm_id
+    labels: dict[str, str]
+    follow_up: dict[str, float]
+    spec: OutcomeSpec
+
+    @classmethod
+    def of(cls, evidence: Evidence, outcome: str) -> "_Lookups":
+        studies = evidence.table("studies")
+        return cls(evidence.table("arms").set_index("arm_id"), evidence.study_labels(),
+                   dict(zip(studies["study_id"], studies["follow_up_median_months"])), outcome_spec(evidence, outcome))
+
+
+def _arm_label(lookups: _Lookups, arm_id: str) -> tuple[str, str, object]:
+    arm = lookups.arms.loc[arm_id]
+    label = lookups.labels[arm["study_id"]]
     if _text(arm["subset_of"]):
         label = f"{label}, {_text(arm['drug']) or _text(arm['label']).lower()}"
     return label, _text(arm["drug"]), arm["n"]
 
 
-def _follow_up(evidence: Evidence) -> dict[str, float]:
-    studies = evidence.table("studies")
-    return dict(zip(studies["study_id"], studies["follow_up_median_months"]))
-
-
-def _base_row(evidence: Evidence, outcome: str, study_id: str, arm_id: str, result_keys: str,
-              labels: dict[str, str]) -> dict:
-    label, drug, n = _arm_label(evidence, arm_id, labels)
-    return {"outcome": outcome, "study_id": study_id, "arm_id": arm_id, "label": label, "drug": drug,
-            "follow_up_months": _follow_up(evidence).get(study_id, np.nan), "n": n, "yi": np.nan, "vi": np.nan,
-            "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": outcome_spec(evidence, outcome).scale,
+def _base_row(lookups: _Lookups, study_id: str, arm_id: str, result_keys: str) -> dict:
+    label, drug, n = _arm_label(lookups, arm_id)
+    return {"outcome": lookups.spec.outcome, "study_id": study_id, "arm_id": arm_id, "label": label, "drug": drug,
+            "follow_up_months": lookups.follow_up.get(study_id, np.nan), "n": n, "yi": np.nan, "vi": np.nan,
+            "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "scale": lookups.spec.scale,
             "tier": "missing", "input_tier": "missing", "r": np.nan, "method": "", "source": "", "missing": "",
             "result_keys": result_keys, "recovered_from": "", "unit": "", "note": ""}
 
@@ -81,11 +93,10 @@ def _fill(row: dict, effect, *, tier: str, input_tier: str, method: str) -> None
                ci_high=effect.yi + Z95 * effect.se, tier=tier, input_tier=input_tier, method=method)
 
 
-def _continuous_row(row: dict, found: pd.DataFrame, settings: AnalysisSettings, spec: OutcomeSpec) -> dict:
-    if found.empty:
+def _continuous_row(row: dict, o: pd.Series | None, settings: AnalysisSettings, spec: OutcomeSpec) -> dict:
+    if o is None:
         row["missing"] = f"{row['label']}: no {spec.label} values in any public source"
         return row
-    o = found.iloc[0]
     row.update(source=", ".join(x for x in (_text(o["source_id"]), _text(o["location"])) if x),
                unit=_text(o["unit"]), note=_text(o["note"]))
     if not pd.isna(o["n"]):
@@ -117,26 +128,32 @@ def _continuous_row(row: dict, found: pd.DataFrame, settings: AnalysisSettings, 
     return row
 
 
-def _death_rows(evidence: Evidence, arms: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
+def _first_rows_by_arm(rows: pd.DataFrame) -> dict[str, pd.Series]:
+    """arm_id -> the first of ``rows`` for that arm (one pass over the table)."""
+    return {arm_id: group.iloc[0] for arm_id, group in rows.groupby("arm_id", sort=False)}
+
+
+def _death_rows(evidence: Evidence, arms: pd.DataFrame, lookups: _Lookups) -> list[dict]:
     outcomes = evidence.table("outcomes")
-    arm_table = evidence.table("arms").set_index("arm_id")
+    deaths = _first_rows_by_arm(outcomes[(outcomes["outcome"] == "death") & (outcomes["statistic"] == "events_total")
+                                         & (outcomes["time_point"] == DEATH_TIME_POINT)])
+    arm_table, labels = lookups.arms, lookups.labels
     rows = []
     for study_id, group in arms.groupby("study_id", sort=False):
         roles = {arm_table.loc[a, "role"]: a for a in group["arm_id"]}
         treat, ctrl = roles.get("intervention"), roles.get("comparator")
         keys = "; ".join(dict.fromkeys("; ".join(group["result_keys"]).split("; ")))
-        row = _base_row(evidence, "death", study_id, treat or group["arm_id"].iloc[0], keys, labels)
+        row = _base_row(lookups, study_id, treat or group["arm_id"].iloc[0], keys)
         row["label"] = labels[study_id]
         row["arm_id"] = "; ".join(group["arm_id"])
         counts, missing = {}, []
         for role, arm_id in (("intervention", treat), ("comparator", ctrl)):
-            found = outcomes[(outcomes["arm_id"] == arm_id) & (outcomes["outcome"] == "death")
-                             & (outcomes["statistic"] == "events_total") & (outcomes["time_point"] == DEATH_TIME_POINT)]
-            if arm_id is None or found.empty or pd.isna(found.iloc[0]["events"]):
+            found = deaths.get(arm_id)
+            if arm_id is None or found is None or pd.isna(found["events"]):
                 name = arm_table.loc[arm_id, "label"] if arm_id else role
                 missing.append(f"{labels[study_id]}, {str(name).lower()} arm: deaths and patients at risk")
             else:
-                counts[role] = found.iloc[0]
+                counts[role] = found
         if missing:
             row["missing"] = "; ".join(missing)
             row["n"] = pd.NA
@@ -161,21 +178,19 @@ def study_effects(evidence: Evidence, outcome: str, settings: AnalysisSettings =
     Wald interval yi +/- 1.959964 se. Rows without public inputs keep NaN effects, tier ``missing``
     and a ``missing`` text naming the absent values.
     """
-    spec = outcome_spec(evidence, outcome)
+    lookups = _Lookups.of(evidence, outcome)
     arms = _pooled_arms(evidence, outcome)
     if arms.empty:
         raise ValueError(f"the paper pooled no arms for outcome {outcome!r} (no published_result_studies rows)")
-    labels = evidence.study_labels()
-    if spec.outcome == "death":
-        rows = _death_rows(evidence, arms, labels)
+    if lookups.spec.outcome == "death":
+        rows = _death_rows(evidence, arms, lookups)
     else:
         outcomes = evidence.table("outcomes")
-        rows = []
-        for arm in arms.itertuples(index=False):
-            found = outcomes[(outcomes["arm_id"] == arm.arm_id) & (outcomes["outcome"] == outcome)
-                             & (outcomes["pooled_in_paper"].fillna(False))]
-            row = _base_row(evidence, outcome, arm.study_id, arm.arm_id, arm.result_keys, labels)
-            rows.append(_continuous_row(row, found, settings, spec))
+        inputs = _first_rows_by_arm(outcomes[(outcomes["outcome"] == outcome)
+                                             & (outcomes["pooled_in_paper"].fillna(False))])
+        rows = [_continuous_row(_base_row(lookups, arm.study_id, arm.arm_id, arm.result_keys),
+                                inputs.get(arm.arm_id), settings, lookups.spec)
+                for arm in arms.itertuples(index=False)]
     frame = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
     frame["n"] = frame["n"].astype("Int64")
     return validate(frame, STUDY_EFFECTS)
