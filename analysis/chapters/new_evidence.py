@@ -14,8 +14,8 @@ from analysis.report.tables import TableView
 
 __all__ = ["page", "TABLES"]
 
-TABLES = ("studies", "screening", "arms", "outcomes", "sources", "update_searches", "update_records", "new_studies",
-          "new_study_results")
+TABLES = ("studies", "screening", "arms", "outcomes", "sources", "sof_outcomes", "update_searches", "update_records",
+          "new_studies", "new_study_results")
 
 
 def _death(evidence: Evidence) -> dict[str, object]:
@@ -126,7 +126,7 @@ def page(evidence: Evidence | None = None) -> Page:
     ongoing = studies[studies["status"] == "ongoing"]
     values["ongoing_list"] = fmt_list([f"{r['label']}: {r['jak_inhibitor']}" + ("" if r["comparator"] != r["comparator"]
                                        else f" against {r['comparator']}") for _, r in ongoing.iterrows()])
-    hrs = results[(results["paper_outcome"] == "death_ild") & (results["statistic"] == "hazard_ratio_ci")]
+    hrs = results[(results["paper_outcome"] == living.DEATH_SOF_ROW) & (results["statistic"] == "hazard_ratio_ci")]
     values["hazard_ratios"] = fmt_list([
         f"{studies.set_index('study_id').at[r['study_id'], 'label']} ({r['arm']}): hazard ratio "
         f"{est_ci(r['value'], r['ci_low'], r['ci_high'])}" for _, r in hrs.iterrows()]) if len(hrs) else "none"

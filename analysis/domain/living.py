@@ -53,11 +53,10 @@ REPORT_STATUS_WORDS = {
     "press_and_congress_reports": "news and congress reports only (secondary)",
     "registry_only": "a registry entry only",
 }
-_PAPER_OUTCOMES = {
-    "skin": "Skin (CDASI)", "muscle": "Muscle (MMT, CMAS)", "ck": "Creatine kinase",
-    "death_ild": "Death in anti-MDA5 ILD", "fvc": "Lung function (FVC, HRCT)", "safety": "Safety",
-    "composite": "Overall response (Total Improvement Score)",
-}
+#: the summary-of-findings row of death in anti-MDA5 ILD (sof_outcomes.sof_row), the updated analysis's outcome.
+DEATH_SOF_ROW = "death_mda5_ild"
+#: results that bear on no row of the summary of findings but on a response index covering several.
+_COMPOSITE = ("composite", "Overall response (Total Improvement Score, not in the paper's summary)")
 _TIER_KINDS = {"primary": {"primary", "registry"}, "secondary": {"secondary"}}
 
 
@@ -269,7 +268,7 @@ def death_inputs(evidence: Evidence) -> pd.DataFrame:
                          tier=", ".join(sorted(set(group["tier"]))), note=""))
     studies = evidence.table("new_studies").set_index("study_id")
     results = evidence.table("new_study_results")
-    pairs = results[(results["paper_outcome"] == "death_ild") & (results["statistic"] == "events_total")]
+    pairs = results[(results["paper_outcome"] == DEATH_SOF_ROW) & (results["statistic"] == "events_total")]
     for study_id, group in pairs.groupby("study_id", sort=False):
         if len(group) != 2 or (group["arm"] == "all").any():
             continue
@@ -338,12 +337,14 @@ def updated_death(evidence: Evidence, settings: AnalysisSettings = PAPER_SETTING
 
 
 def outcome_additions(evidence: Evidence) -> pd.DataFrame:
-    """What the new studies add to each outcome of the paper's summary: the studies with a result
+    """What the new studies add to each row of the summary-of-findings table (``sof_outcomes``, in
+    its order) and to a composite response the paper does not summarise: the studies with a result
     for it, whether any is randomised, and the numbers found (with their tier)."""
     studies = evidence.table("new_studies").set_index("study_id")
     results = evidence.table("new_study_results")
+    sof = evidence.table("sof_outcomes").sort_values("position")
     rows = []
-    for key, label in _PAPER_OUTCOMES.items():
+    for key, label in [*zip(sof["sof_row"], sof["label"]), _COMPOSITE]:
         found = results[(results["paper_outcome"] == key)]
         with_numbers = found[found["tier"] != "missing"]
         ids = list(dict.fromkeys(found["study_id"]))
@@ -362,17 +363,20 @@ def outcome_additions(evidence: Evidence) -> pd.DataFrame:
                 text = f"{r['value']:g}"
             numbers.append(f"{studies.at[r['study_id'], 'label']}, {r['arm']}: {text} ({r['tier']})")
         missing = found[found["tier"] == "missing"]
-        if not ids:
-            adds = "nothing new found"
-        elif randomised and with_numbers.empty:
-            adds = "a randomised comparison reports on it, but no numbers were found in the stored reports"
+        randomised_with_numbers = [s for s in randomised if s in set(with_numbers["study_id"])]
+        observational_numbers = with_numbers[~with_numbers["study_id"].isin(randomised)]
+        parts = []
+        if randomised_with_numbers:
+            parts.append("a randomised comparison with placebo: the evidence is no longer single-arm only, which can "
+                         "raise its certainty; its numbers are secondary reports without spreads or arm sizes, so no "
+                         "pooled estimate yet")
         elif randomised:
-            adds = ("a randomised comparison with placebo: the evidence is no longer single-arm only, which can raise "
-                    "its certainty; the numbers are secondary reports without spreads, so no pooled estimate yet")
-        elif with_numbers.empty:
-            adds = "studies found, but no numbers in the stored reports"
-        else:
-            adds = "observational evidence only: larger samples, the certainty stays low"
+            parts.append("a randomised trial reports on it, but its numbers were not found in the stored reports")
+        if not observational_numbers.empty:
+            parts.append("observational evidence: larger samples, the certainty stays low")
+        if ids and not parts:
+            parts.append("studies found, but no numbers in the stored reports")
+        adds = "; ".join(parts) if ids else "nothing new found"
         rows.append(dict(outcome=label, studies=", ".join(studies.at[s, "label"] for s in ids) or "none",
                          randomised=", ".join(studies.at[s, "label"] for s in randomised) or "none",
                          numbers="; ".join(numbers) or "none",

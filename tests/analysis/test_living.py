@@ -63,6 +63,15 @@ def test_every_new_study_row_has_a_source_and_a_tier(evidence):
     assert living.provenance_problems(evidence) == []
 
 
+def test_every_result_names_a_summary_of_findings_row_or_says_it_has_none():
+    evidence = load("new_study_results", "sof_outcomes")
+    allowed = set(evidence.sof_outcomes["sof_row"]) | {"composite", "other", "none"}
+    assert set(evidence.new_study_results["paper_outcome"]) <= allowed
+    additions = living.outcome_additions(load())
+    assert additions["outcome"].tolist()[:len(evidence.sof_outcomes)] == \
+        evidence.sof_outcomes.sort_values("position")["label"].tolist()
+
+
 def test_provenance_check_finds_a_number_without_source(evidence):
     results = evidence.new_study_results.copy()
     first = results.index[results["tier"] == "primary"][0]
