@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain.contracts import require_columns
 from analysis.format import is_missing
 from analysis.paths import DATAPACKAGE
 
@@ -68,10 +69,7 @@ def item_texts(datapackage: Path | str = DATAPACKAGE) -> pd.DataFrame:
 
 def _check_columns(risk_of_bias: pd.DataFrame, items: pd.DataFrame) -> None:
     needed = ["study_id", "tool", *items["column"], *TOOL_TOTAL_COLUMNS.values()]
-    absent = [c for c in needed if c not in risk_of_bias.columns]
-    if absent:
-        raise ValueError(f"risk_of_bias frame: expected columns {absent}, which are missing; "
-                         "pass load('risk_of_bias').risk_of_bias.")
+    require_columns(risk_of_bias, needed, "risk_of_bias")
     unknown = sorted(set(risk_of_bias["tool"]) - set(TOOL_TOTAL_COLUMNS))
     if unknown:
         raise ValueError(f"risk_of_bias: unknown tool(s) {unknown}; valid tools are {sorted(TOOL_TOTAL_COLUMNS)}.")

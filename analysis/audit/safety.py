@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.domain.contracts import require_columns
 from analysis.format import is_missing
 
 __all__ = [
@@ -58,9 +59,7 @@ _DISAGREEMENT_COLUMNS = ["check", "study_id", "study", "arm_id", "what", "paper_
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
-    absent = [c for c in columns if c not in frame.columns]
-    if absent:
-        raise ValueError(f"{name} frame: expected columns {absent}, which are missing; pass load({name!r}).{name}.")
+    require_columns(frame, columns, name)
 
 
 def _label(labels: dict[str, str], study_id: object) -> str:

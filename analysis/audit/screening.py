@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.domain.contracts import require_columns
 from analysis.format import is_missing
 
 __all__ = [
@@ -166,9 +167,7 @@ def excluded_reports_table(excluded_reports: pd.DataFrame) -> pd.DataFrame:
     basis (what the reasons rest on), location.
     """
     needed = ("report_id", "citation", "year", "n_patients", "status", "reasons", "reasons_basis", "location")
-    absent = [c for c in needed if c not in excluded_reports.columns]
-    if absent:
-        raise ValueError(f"excluded_reports frame: expected columns {absent}; pass load('excluded_reports').excluded_reports.")
+    require_columns(excluded_reports, needed, "excluded_reports")
     unknown = sorted(set(excluded_reports["status"]) - set(_STATUS_WORDS))
     if unknown:
         raise ValueError(f"excluded_reports: unknown status {unknown}; valid statuses are {sorted(_STATUS_WORDS)}.")

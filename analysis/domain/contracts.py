@@ -19,7 +19,7 @@ from analysis.domain.provenance import TIERS
 from analysis.stats import CI_METHODS, POOL_METHODS
 from analysis.domain.verdicts import VERDICTS
 
-__all__ = ["REPRODUCTION", "SENSITIVITY_GRID", "STUDY_EFFECTS", "validate"]
+__all__ = ["REPRODUCTION", "SENSITIVITY_GRID", "STUDY_EFFECTS", "require_columns", "validate"]
 
 SCALES = ("identity", "log")
 
@@ -98,6 +98,15 @@ SENSITIVITY_GRID = pa.DataFrameSchema(
                      error="ci_low <= estimate <= ci_high")],
     strict=True, ordered=True, name="sensitivity_grid",
 )
+
+
+def require_columns(frame: pd.DataFrame, columns, table: str, *, fix: str | None = None) -> None:
+    """Raise one ``ValueError`` naming every column of ``columns`` that the ``table`` frame lacks,
+    and how to get the frame right (default: pass the table as ``load()`` returns it)."""
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise ValueError(f"{table} frame: expected columns {absent}, which are missing; "
+                         f"{fix or f'pass load({table!r}).{table}'}.")
 
 
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:

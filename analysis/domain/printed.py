@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.data import Evidence
 from analysis.data.derive import printed_decimals
+from analysis.domain.contracts import require_columns
 from analysis.format import is_missing
 
 __all__ = ["PRINTED_COLUMNS", "printed_decimals_frame"]
@@ -23,10 +24,8 @@ def printed_decimals_frame(evidence: Evidence) -> pd.DataFrame:
     ('' where nothing is printed) and ``<column>_decimals`` (Int64, missing where nothing is
     printed) for estimate, ci_low, ci_high."""
     published = evidence.table("published_results")
-    absent = [f"{c}_text" for c in PRINTED_COLUMNS if f"{c}_text" not in published.columns]
-    if absent:
-        raise ValueError(f"published_results: expected the printed-text column(s) {absent} that load() adds, "
-                         f"but the frame has columns {list(published.columns)}; pass the table as load() returns it")
+    require_columns(published, [f"{c}_text" for c in PRINTED_COLUMNS], "published_results",
+                    fix="the printed-text columns are added by load(); pass the table as load() returns it")
     frame = pd.DataFrame(index=published.index)
     for column in PRINTED_COLUMNS:
         texts = ["" if is_missing(text) else str(text) for text in published[f"{column}_text"]]

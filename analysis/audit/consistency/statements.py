@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.domain.contracts import require_columns
+
 __all__ = ["PaperStatement", "paper_statements", "single_study_results", "statement", "studies_stated_in_subgroup"]
 
 #: columns the functions read from the statements frame.
@@ -37,10 +39,7 @@ def _checked(statements: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(statements, pd.DataFrame):
         raise TypeError(f"expected the paper_statements DataFrame (load('paper_statements').paper_statements), "
                         f"got {type(statements).__name__}")
-    absent = [c for c in _COLUMNS if c not in statements.columns]
-    if absent:
-        raise ValueError(f"paper_statements frame: expected columns {absent}, which are missing; "
-                         "pass load('paper_statements').paper_statements.")
+    require_columns(statements, _COLUMNS, "paper_statements")
     return statements
 
 
