@@ -313,19 +313,18 @@ def _participants(study_ids: list[str], arm_ids: list[str], evidence: Evidence) 
     return (sum(known) if known else None), len(known) == len(sizes)
 
 
-def _plain_language(label: str, certainty: str, row: pd.Series | None, spec, mid: float | None,
-                    regenerable: bool) -> str:
+def _plain_language(label: str, certainty: str, row: pd.Series | None, spec, mid: float | None) -> str:
     hedge = {"high": "", "moderate": "probably ", "low": "may ", "very low": ""}[certainty]
     if row is None or is_missing(row["published_estimate"]):
-        effect = "No pooled estimate exists; the harms reported are too few and too unevenly reported to say how often they occur"
+        effect = "Harms are too few and too unevenly reported to say how often they occur"
     else:
         est, lo, hi = row["published_estimate"], row["published_ci_low"], row["published_ci_high"]
         if spec.scale == "log":
-            effect = f"The paper reports a ratio of {fmt_num(est)}"
+            effect = f"A ratio of {fmt_num(est)}"
         else:
             word = "fall" if est < spec.null_value else "rise"
             good = (est < spec.null_value) == (spec.better == "lower")
-            effect = (f"The paper reports a {word} of {fmt_num(abs(est))} {spec.unit} "
+            effect = (f"A {word} of {fmt_num(abs(est))} {spec.unit} "
                       f"({'an improvement' if good else 'a worsening'})")
             if mid is not None and not is_missing(lo):
                 threshold = mid_threshold(spec.null_value, mid, spec.better)
@@ -335,10 +334,9 @@ def _plain_language(label: str, certainty: str, row: pd.Series | None, spec, mid
                     effect += f", {fmt_num(abs(est) / mid, 1)} times the smallest important change"
         if not is_missing(lo) and lo <= spec.null_value <= hi:
             effect += ", with an interval that includes no effect"
-    public = "" if regenerable else "; it cannot be recomputed from public data"
     if certainty == "very low":
-        return f"{effect}{public}. The evidence is very uncertain."
-    return f"{effect}{public}. JAK inhibitors {hedge}change this outcome ({certainty} certainty)."
+        return f"{effect}. The evidence is very uncertain."
+    return f"{effect}. JAK inhibitors {hedge}change this outcome ({certainty} certainty)."
 
 
 def summary_of_findings(evidence: Evidence, reproduction: pd.DataFrame | None = None) -> list[SofRow]:
@@ -429,14 +427,14 @@ def summary_of_findings(evidence: Evidence, reproduction: pd.DataFrame | None = 
         public = _public_evidence(evidence, sof, outcome, pooled, spec)
         if row is None:
             published = _harms_text(evidence, sof)
-            regenerated = "no pooled estimate to regenerate"
+            regenerated = "no pooled estimate"
         else:
             published = est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
             if regenerable:
                 regenerated = est_ci(row["regenerated_estimate"], row["regenerated_ci_low"], row["regenerated_ci_high"])
             else:
                 n_missing = sum(1 for t in str(row["inputs"]).split("; ") if t.endswith("(missing)"))
-                regenerated = f"not reproducible: {fmt_int(n_missing)} of {fmt_int(len(arm_ids))} inputs not public"
+                regenerated = f"not possible: {fmt_int(n_missing)} of {fmt_int(len(arm_ids))} inputs not public"
         includes_null = beyond_mid = None
         if ci is not None and spec is not None:
             includes_null = ci[0] <= spec.null_value <= ci[1]
@@ -451,7 +449,7 @@ def summary_of_findings(evidence: Evidence, reproduction: pd.DataFrame | None = 
             regenerated=regenerated, public_evidence=public,
             mid_text=_mid_text(mid_row, mids.get((outcome, "scale_range")), labels) if continuous else "not applicable",
             start=start, certainty=certainty, domains=domains,
-            plain_language=_plain_language(sof["label"], certainty, row, spec, mid, regenerable),
+            plain_language=_plain_language(sof["label"], certainty, row, spec, mid),
             published_estimate=None if row is None else float(row["published_estimate"]),
             published_ci=ci, includes_null=includes_null, beyond_mid=beyond_mid, regenerable=regenerable,
         ))
@@ -461,7 +459,7 @@ def summary_of_findings(evidence: Evidence, reproduction: pd.DataFrame | None = 
 def _public_evidence(evidence: Evidence, sof: pd.Series, outcome: object, pooled: bool, spec) -> str:
     """The best the public record gives for the row beside the paper's pooled result."""
     if not pooled:
-        return "the studies' own reports (see the Safety chapter)"
+        return "the studies' own reports (Safety chapter)"
     outcomes = evidence.table("outcomes")
     hr = outcomes[(outcomes["outcome"] == outcome) & (outcomes["statistic"] == "hazard_ratio_ci")]
     if not hr.empty:
@@ -472,15 +470,15 @@ def _public_evidence(evidence: Evidence, sof: pd.Series, outcome: object, pooled
     try:
         partial = public_inputs_pool(evidence, outcome)
     except ValueError:
-        return "none: no study's numbers are public"
+        return "none public"
     r = partial.result
     return (f"{est_ci(r.estimate, r.ci_low, r.ci_high)} from {fmt_int(len(partial.effects))} of "
             f"{fmt_int(len(partial.effects) + len(partial.missing))} arms (partial)")
 
 
-_HARM_WORDS = {"infection": "infections", "thromboembolism": "thromboembolic events", "death": "deaths",
-               "discontinuation": "discontinuations", "haematological": "haematological events",
-               "serious_adverse_event": "other serious adverse events"}
+_HARM_WORDS = {"infection": "infections", "thromboembolism": "thromboembolism", "death": "deaths",
+               "discontinuation": "discontinuations", "haematological": "blood disorders",
+               "serious_adverse_event": "other serious"}
 
 
 def _harms_text(evidence: Evidence, sof: pd.Series) -> str:
@@ -502,15 +500,13 @@ def _harms_text(evidence: Evidence, sof: pd.Series) -> str:
         if rows.empty and total == 0:
             continue
         text = f"{_HARM_WORDS.get(category, category.replace('_', ' '))} {fmt_int(total)}"
-        if category in ("infection", "discontinuation") and not (study_rows["serious"] == "yes").any():
-            text += " (seriousness not stated)"
         stated = rows[rows["scope"] == "all_studies"][count_col].dropna()
         # an all-study statement counts the whole category only for deaths and thromboembolism
         # (the abstract's infection statement names one infection)
         if category in ("death", "thromboembolism") and not stated.empty and int(stated.iloc[0]) != total:
-            text += f"; the paper's text says {fmt_int(int(stated.iloc[0]))}"
+            text += f" (its text: {fmt_int(int(stated.iloc[0]))})"
         parts.append(text)
-    return "Patients with: " + "; ".join(parts)
+    return "Patients with " + ", ".join(parts)
 
 
 # --- tables and the bottom line --------------------------------------------------------------------
@@ -519,8 +515,7 @@ def sof_display(rows: Sequence[SofRow]) -> pd.DataFrame:
     """The summary-of-findings table, one row per outcome."""
     return pd.DataFrame([{
         "outcome": r.label,
-        "studies_paper": r.reports_paper,
-        "studies_independent": r.reports_independent,
+        "studies": f"Paper: {r.reports_paper}; independent: {r.reports_independent}",
         "published": r.published,
         "regenerated": r.regenerated,
         "public_evidence": r.public_evidence,

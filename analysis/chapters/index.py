@@ -44,9 +44,9 @@ def page(evidence: Evidence | None = None) -> Page:
 
 
 SOF_LABELS = {
-    "outcome": "Outcome", "studies_paper": "Studies as the paper counted", "studies_independent": "Independent studies",
-    "published": "Published effect (95% CI)", "regenerated": "Regenerated from public inputs",
-    "public_evidence": "Best public evidence", "mid": "Smallest important change", "certainty": "Certainty (GRADE)",
+    "outcome": "Outcome", "studies": "Studies and patients",
+    "published": "Published effect (95% CI)", "regenerated": "Regenerated",
+    "public_evidence": "Best public evidence", "mid": "Smallest important change", "certainty": "Certainty",
     "meaning": "What it means",
 }
 CERTAINTY_LABELS = {"outcome": "Outcome", "domain": "Domain", "rating": "Rating", "basis": "Computed or judged",
