@@ -282,9 +282,9 @@ def _mid_text(mid: pd.Series | None, scale: pd.Series | None, labels: dict[str, 
         parts.append("no accepted value found")
     else:
         low, high = mid["value_low"], mid["value_high"]
-        value = fmt_num(low, 0 if float(low).is_integer() else 1)
-        if not is_missing(high) and high != low:
-            value += f" to {fmt_num(high, 0 if float(high).is_integer() else 1)}"
+        high = low if is_missing(high) else high
+        digits = 0 if float(low).is_integer() and float(high).is_integer() else 1
+        value = fmt_num(low, digits) + (f" to {fmt_num(high, digits)}" if high != low else "")
         parts.append(f"{value} {mid['unit']} ({labels.get(mid['source_id'], mid['source_id'])})")
     if scale is not None and scale["tier"] != "missing":
         parts.append(f"scale {fmt_num(scale['value_low'], 0)}-{fmt_num(scale['value_high'], 0)}")
@@ -320,7 +320,7 @@ def _plain_language(label: str, certainty: str, row: pd.Series | None, spec, mid
     else:
         est, lo, hi = row["published_estimate"], row["published_ci_low"], row["published_ci_high"]
         if spec.scale == "log":
-            effect = f"A ratio of {fmt_num(est)}"
+            effect = f"A {spec.measure} of {fmt_num(est)}"
         else:
             word = "fall" if est < spec.null_value else "rise"
             good = (est < spec.null_value) == (spec.better == "lower")

@@ -198,3 +198,28 @@ def test_a_judgement_for_a_computed_domain_is_refused(data_dir):
     pd.concat([frame, extra]).to_csv(path, index=False)
     with pytest.raises(ValueError, match="computed domains"):
         c.summary_of_findings(load(data_dir=data_dir))
+
+
+def test_every_continuous_outcome_has_a_mid_row_and_a_sourced_value_or_says_missing():
+    evidence = load()
+    mids = evidence.table("minimal_important_differences")
+    registry = __import__("analysis.domain.outcomes", fromlist=["outcome_registry"]).outcome_registry(evidence)
+    continuous = [o for o, spec in registry.items() if spec.scale == "identity"]
+    for outcome in continuous:
+        rows = mids[(mids["outcome"] == outcome) & (mids["quantity"] == "minimal_important_difference")]
+        assert len(rows) == 1, outcome
+        row = rows.iloc[0]
+        if row["tier"] == "missing":
+            assert pd.isna(row["value_low"]) and isinstance(row["note"], str), outcome
+        else:
+            assert isinstance(row["source_id"], str) and row["value_low"] > 0, outcome
+
+
+def test_a_mid_marked_missing_shows_as_not_found(data_dir):
+    def edit(f):
+        row = f["mid_id"] == "cdasi_activity.mid"
+        f.loc[row, ["value_low", "value_high", "tier", "source_id", "location"]] = ["", "", "missing", "", ""]
+    _edit(data_dir / "minimal_important_differences.csv", edit)
+    skin = _row(data_dir, "skin")
+    assert skin.mid_text.startswith("no accepted value") and skin.beyond_mid is None
+    assert "No minimal important difference" in skin.domain("imprecision").reason
