@@ -212,11 +212,34 @@
     });
   }
 
+  // A table wider than its column scrolls sideways: it becomes a named region that takes the keyboard
+  // focus, so it can be scrolled with the arrow keys (WCAG 2.1.1; axe-core's scrollable-region-focusable).
+  function setupScrollRegions() {
+    function mark() {
+      document.querySelectorAll("#quarto-document-content table").forEach(function (table) {
+        var scrolls = table.scrollWidth > table.clientWidth + 1;
+        if (scrolls && !table.hasAttribute("tabindex")) {
+          var figure = table.closest(".book-table");
+          var caption = figure && figure.querySelector(".tbl-caption");
+          table.setAttribute("tabindex", "0");
+          table.setAttribute("aria-label", ((caption ? caption.textContent.trim() + " " : "") +
+                                            "(scrolls sideways)").trim());
+        } else if (!scrolls && table.getAttribute("tabindex") === "0") {
+          table.removeAttribute("tabindex");
+          table.removeAttribute("aria-label");
+        }
+      });
+    }
+    mark();
+    window.addEventListener("resize", mark);
+  }
+
   function start() {
     setupTheme();
     setupScrollSpy();
     setupBackToTop();
     setupPreviews();
+    setupScrollRegions();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

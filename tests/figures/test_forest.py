@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis.report.figures.forest import DIAMOND_HALF_HEIGHT, LINE_PX, forest_plot
+from analysis.report.figures.responsive import PRINT_TEXT_WIDTH_PT, PRINT_WIDTH
 from analysis.report.figures.theme import TIER_STYLES, use_book_theme
 from tests.figures.spec_tools import all_transforms, mark_type, rows, unit_views, views_of
 
@@ -169,3 +170,23 @@ def test_a_drawn_row_needs_a_tier_and_pooled_rows_need_values():
                                ci_high=None, tier="paper")])
     with pytest.raises(ValueError, match="needs an estimate"):
         forest_plot(frame, measure_label="x")
+
+
+def test_printed_forest_text_is_at_least_8_pt(forest_frame):
+    """The PDF draws a chart across the text width: PRINT_WIDTH px become PRINT_TEXT_WIDTH_PT."""
+    import re
+
+    import vl_convert
+
+    from analysis.report.figures.display import show_chart
+
+    shown = show_chart(forest_plot(forest_frame, measure_label="x", better="lower"), alt_text="Forest plot.",
+                       csv_name="f.csv", data=forest_frame)
+    width = float(re.search(r'<svg[^>]* width="([0-9.]+)"', shown.svg).group(1))
+    sizes = [float(s) for s in re.findall(r'font-size="([0-9.]+)(?:px)?"', shown.svg)]
+    sizes += [float(s) for s in re.findall(r"font-size:\s*([0-9.]+)px", shown.svg)]
+    assert sizes, "no text in the printed chart"
+    scale = PRINT_TEXT_WIDTH_PT / width
+    assert min(sizes) * scale >= 8, (min(sizes), width)
+    assert width <= PRINT_WIDTH + 40
+    assert vl_convert  # the SVG is vl-convert's drawing of the print layout

@@ -392,7 +392,9 @@ def build_forest(
                 x += w
             below += LINE_PX * 0.6
 
-    x_scale = alt.Scale(type="log" if log_scale else "linear", domain=domain, range=[x0, x1], nice=False, zero=False)
+    # a log scale takes no "zero" (Vega-Lite warns in the console when it is given)
+    x_scale = (alt.Scale(type="log", domain=domain, range=[x0, x1], nice=False) if log_scale
+               else alt.Scale(type="linear", domain=domain, range=[x0, x1], nice=False, zero=False))
     axis_options = {"values": ticks, "format": "~g"} if log_scale else {"tickCount": max(3, int((x1 - x0) / 70))}
     axis = alt.Axis(title=None, grid=False, labelFontSize=TEXT_PX, labelFlush=True, **axis_options)
     tooltip = _tooltip(rows)
