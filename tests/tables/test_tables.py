@@ -139,3 +139,14 @@ def test_rule_widths_keep_short_columns_readable_beside_long_text():
     tier_rule, meaning_rule = [cell.strip() for cell in rule.strip("|").split("|")]
     assert len(tier_rule) == len("recovered")  # its longest word
     assert len(meaning_rule) == MAX_RULE_WIDTH  # capped, not the 300 characters of the text
+
+
+def test_verdicts_are_labels_that_keep_their_words():
+    """A verdict cell is a span with a class per verdict (styled on the site); the words stay, escaped."""
+    import pandas as pd
+
+    from analysis.report.tables.markdown import pipe_table
+
+    table = pipe_table(pd.DataFrame({"result": ["a", "b"], "verdict": ["reproduced", "not <b>public</b>"]}))
+    assert "[reproduced]{.verdict .verdict-reproduced}" in table
+    assert "[not \\<b\\>public\\<\\/b\\>]{.verdict .verdict-not-b-public-b}" in table

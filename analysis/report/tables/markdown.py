@@ -9,6 +9,7 @@ look like markup -- ``<script>``, ``<b>``, ``*``, ``|``, ``@key`` (a pandoc cita
 from __future__ import annotations
 
 import numbers
+import re
 import string
 from collections.abc import Mapping, Sequence
 
@@ -16,7 +17,8 @@ import pandas as pd
 
 from analysis.format import fmt_num, is_missing
 
-__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "cell_text", "inline_text", "md_escape", "pipe_table"]
+__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "cell_text", "inline_text", "label_span", "md_escape",
+           "pipe_table"]
 
 DEFAULT_MISSING_MARKER = "\u2014"  # em dash: an explicit "no value", never a blank or 0
 ALIGNMENTS = {"left": ":---", "right": "---:", "center": ":---:"}
@@ -91,6 +93,18 @@ def _alignments(frame: pd.DataFrame, align: Mapping[str, str] | Sequence[str] | 
 
 
 MAX_RULE_WIDTH = 30
+#: columns whose cells are shown as a styled label (a pandoc span ``.verdict .verdict-<slug>``): the
+#: label keeps its words, so the style is never the only cue (WCAG 1.4.1); the PDF shows the words.
+LABEL_COLUMNS = {"verdict": "verdict"}
+
+
+_SPAN = re.compile(r"^\[(.*)\]\{\.[a-z-]+ \.[a-z0-9-]+\}$")
+
+
+def label_span(escaped: str, text: str, prefix: str) -> str:
+    """``[escaped]{.prefix .prefix-slug}``; the slug is the text's ASCII letters and digits joined by '-'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
+    return f"[{escaped}]{{.{prefix} .{prefix}-{slug}}}"
 
 
 def pipe_table(
@@ -126,13 +140,16 @@ def pipe_table(
     per_column_digits = digits if isinstance(digits, Mapping) else {c: digits for c in columns}
 
     header = [md_escape(cell_text(labels.get(c, c))) for c in columns]
-    body = [
-        [md_escape(cell_text(value, digits=per_column_digits.get(c), missing=missing)) for c, value in zip(columns, row)]
-        for row in frame.itertuples(index=False, name=None)
-    ]
+    def shown(column: str, value: object) -> str:
+        text = cell_text(value, digits=per_column_digits.get(column), missing=missing)
+        if column in LABEL_COLUMNS and not is_missing(value):
+            return label_span(md_escape(text), text, LABEL_COLUMNS[column])
+        return md_escape(text)
+
+    body = [[shown(c, value) for c, value in zip(columns, row)] for row in frame.itertuples(index=False, name=None)]
     widths = []
     for i, h in enumerate(header):
-        cells = [h] + [r[i] for r in body]
+        cells = [h] + [_SPAN.sub(r"\1", r[i]) for r in body]  # a label's width is its words
         longest_word = max(len(word) for cell in cells for word in (cell.split() or [""]))
         widths.append(max(3, longest_word, min(MAX_RULE_WIDTH, max(len(cell) for cell in cells))))
     rule = []
