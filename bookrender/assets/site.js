@@ -212,18 +212,18 @@
     });
   }
 
-  // A table wider than its column scrolls sideways: it becomes a named region that takes the keyboard
-  // focus, so it can be scrolled with the arrow keys (WCAG 2.1.1; axe-core's scrollable-region-focusable).
+  // A table wider than its column, or longer than the window, scrolls in its box: it becomes a named
+  // region that takes the keyboard focus, so it can be scrolled with the arrow keys (WCAG 2.1.1; axe-core's scrollable-region-focusable).
   function setupScrollRegions() {
     function mark() {
       document.querySelectorAll("#quarto-document-content table").forEach(function (table) {
-        var scrolls = table.scrollWidth > table.clientWidth + 1;
+        var scrolls = table.scrollWidth > table.clientWidth + 1 || table.scrollHeight > table.clientHeight + 1;
         if (scrolls && !table.hasAttribute("tabindex")) {
           var figure = table.closest(".book-table");
           var caption = figure && figure.querySelector(".tbl-caption");
           table.setAttribute("tabindex", "0");
           table.setAttribute("aria-label", ((caption ? caption.textContent.trim() + " " : "") +
-                                            "(scrolls sideways)").trim());
+                                            "(scrolls)").trim());
         } else if (!scrolls && table.getAttribute("tabindex") === "0") {
           table.removeAttribute("tabindex");
           table.removeAttribute("aria-label");
