@@ -37,7 +37,11 @@ __all__ = [
 TOOL_TOTAL_COLUMNS = {"JBI": "jbi_total", "NOS": "nos_total"}
 _ITEM_PATTERN = re.compile(r"^(?P<tool>JBI|NOS) (?:item )?(?P<item>Q\d+|[IVX]+): (?P<text>.+?)(?: Score| Stars) as printed")
 #: Methods 2.3: the tool the paper says each kind of design gets.
-_RULE = {"retrospective or case series": "JBI", "non-controlled trial": "NOS"}
+_RULE = {"retrospective or case series": "JBI", "non-controlled trial": "NOS", "comparative cohort": "NOS"}
+#: A study with a comparator arm compares two groups: the case-series checklist does not apply to it,
+#: and the NOS is the tool for comparative non-randomised studies (Section 3.2 applies it to
+#: "non-randomized studies"), so the rule's "retrospective studies -> JBI" is not read as covering it.
+COMPARATIVE = "comparative cohort"
 
 
 def item_texts(datapackage: Path | str = DATAPACKAGE) -> pd.DataFrame:
@@ -175,17 +179,21 @@ def design_class(design: str) -> str:
                      "or prospective/open label/pilot.")
 
 
-def tool_rule_check(studies: pd.DataFrame, risk_of_bias: pd.DataFrame) -> pd.DataFrame:
+def tool_rule_check(studies: pd.DataFrame, risk_of_bias: pd.DataFrame,
+                    arms: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tool used (Tables 2-3) against the tool the paper's own rule gives for the Table 1 design.
 
+    With ``arms``, a study that has a comparator arm is a "comparative cohort" (see
+    :data:`COMPARATIVE`), for which the NOS is the right tool whatever its Table 1 design says.
     Columns: study_id, study, design, design_class, tool_by_rule, tool_used, follows_rule.
     """
     used = dict(zip(risk_of_bias["study_id"], risk_of_bias["tool"]))
+    comparative = set() if arms is None else set(arms.loc[arms["role"] == "comparator", "study_id"])
     rows = []
     for _, study in studies.sort_values("table1_row").iterrows():
         if study["study_id"] not in used:
             raise ValueError(f"study {study['study_id']!r} has no risk-of-bias row (data/risk_of_bias.csv).")
-        kind = design_class(study["design"])
+        kind = COMPARATIVE if study["study_id"] in comparative else design_class(study["design"])
         rows.append({"study_id": study["study_id"], "study": study["label"], "design": study["design"],
                      "design_class": kind, "tool_by_rule": _RULE[kind], "tool_used": used[study["study_id"]],
                      "follows_rule": _RULE[kind] == used[study["study_id"]]})

@@ -21,8 +21,10 @@ from analysis.format import fmt_int
 from analysis.stats import Z95, odds_ratio, recover_from_ci, risk_ratio
 
 __all__ = [
+    "COUNT_ASSUMPTION",
     "RatioPair",
     "death_tables",
+    "two_by_two_tests",
     "fvc_results",
     "poolability",
     "ratio_forest_frame",
@@ -30,6 +32,12 @@ __all__ = [
     "ratio_table",
     "survival_comparison",
 ]
+
+
+#: what a count derived from a survival percentage assumes (the secondary reports give Kaplan-Meier
+#: percentages with log-rank tests, not counts).
+COUNT_ASSUMPTION = ("assumes nobody in the arm was censored before this time point: the source gives a "
+                    "Kaplan-Meier percentage, not a count")
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,34 @@ def death_tables(evidence) -> pd.DataFrame:
                 "note": (t.get("note") if isinstance(t.get("note"), str) else ""),
             })
     frame = pd.DataFrame(rows)
+    frame = _table4_deaths(evidence, frame)
     for column in ("treated_deaths", "treated_total", "control_deaths", "control_total"):
         frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _table4_deaths(evidence, frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill a treated arm's missing deaths from the paper's Table 4 death column (tier paper, no time
+    point), with the arm's size from Table 1; the note says where each number comes from. The 2x2
+    table stays incomplete while the control arm's counts are missing."""
+    events = evidence.table("adverse_events")
+    table4 = events[(events["category"] == "death") & (events["scope"] == "study") & events["deaths"].notna()]
+    table4 = table4.set_index("study_id")
+    arms = evidence.table("arms")
+    frame = frame.copy()
+    frame["treated_deaths_source"] = ""
+    for i, row in frame.iterrows():
+        if pd.notna(row["treated_deaths"]) or row["study_id"] not in table4.index:
+            continue
+        record = table4.loc[row["study_id"]]
+        treated = arms[(arms["arm_id"] == record["arm_id"]) & (arms["role"] == "intervention")]
+        if treated.empty:
+            continue
+        frame.at[i, "treated_deaths"] = int(record["deaths"])
+        if pd.isna(row["treated_total"]) and pd.notna(treated["n"].iloc[0]):
+            frame.at[i, "treated_total"] = int(treated["n"].iloc[0])
+        frame.at[i, "treated_deaths_source"] = (f"the paper's {record['location']} (death column, no time point); "
+                                                "patients from its Table 1")
     return frame
 
 
@@ -98,9 +132,9 @@ def ratio_table(tables: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, r in tables.iterrows():
         counts = [r[c] for c in ("treated_deaths", "treated_total", "control_deaths", "control_total")]
+        shown = ["not public" if pd.isna(x) else fmt_int(x) for x in counts]
         base = {"study": r["study"], "time_point": r["time_point"], "tier": r["tier"],
-                "counts": (f"{fmt_int(counts[0])}/{fmt_int(counts[1])} vs {fmt_int(counts[2])}/{fmt_int(counts[3])}"
-                           if not any(pd.isna(x) for x in counts) else "not public")}
+                "counts": f"{shown[0]}/{shown[1]} vs {shown[2]}/{shown[3]}"}
         if any(pd.isna(x) for x in counts):
             rows.append({**base, **{k: math.nan for k in ("risk_treated", "risk_control", "rr", "rr_ci_low", "rr_ci_high",
                                                            "log_rr_se", "or", "or_ci_low", "or_ci_high", "log_or_se")}})
@@ -189,4 +223,35 @@ def fvc_results(evidence) -> pd.DataFrame:
                      "ci_low": r["ci_low"], "ci_high": r["ci_high"], "i2_pct": r["i2_pct"], "p_printed": r["p_unlabelled"],
                      "upper_minus_estimate": r["ci_high"] - r["estimate"], "estimate_minus_lower": r["estimate"] - r["ci_low"],
                      "symmetric": rec.symmetric, "tier": "paper", "missing_inputs": missing})
+    return pd.DataFrame(rows)
+
+
+def two_by_two_tests(evidence) -> pd.DataFrame:
+    """For each complete 2x2 table derived from survival percentages: the published between-arm p
+    (a log-rank test in the source) beside Pearson's chi² test (no continuity correction) and Fisher's
+    exact test on the derived counts. A mismatch shows that the counts are not the data the
+    published test used (censoring), so 2x2 intervals on them are approximations under
+    :data:`COUNT_ASSUMPTION`. Source: Cochrane Handbook v6.5, section 6.8 (time-to-event data)."""
+    from scipy import stats  # imported here: scipy.stats takes ~0.8 s to import
+
+    tables = death_tables(evidence)
+    outcomes = evidence.table("outcomes")
+    rows = []
+    for _, r in tables.iterrows():
+        counts = [r[c] for c in ("treated_deaths", "treated_total", "control_deaths", "control_total")]
+        if any(pd.isna(x) for x in counts):
+            continue
+        a, n1, c, n2 = (int(x) for x in counts)
+        published = outcomes[(outcomes["study_id"] == r["study_id"]) & (outcomes["outcome"] == "death")
+                             & (outcomes["time_point"] == r["time_point"]) & (outcomes["statistic"] == "events_total")]
+        p_published = published["p_value"].dropna()
+        table = [[a, n1 - a], [c, n2 - c]]
+        rows.append({
+            "study_id": r["study_id"], "study": r["study"], "time_point": r["time_point"],
+            "counts": f"{a}/{n1} vs {c}/{n2}",
+            "p_published": float(p_published.iloc[0]) if len(p_published) else math.nan,
+            "p_chi2": float(stats.chi2_contingency(table, correction=False)[1]),
+            "p_fisher": float(stats.fisher_exact(table)[1]),
+            "assumption": COUNT_ASSUMPTION,
+        })
     return pd.DataFrame(rows)

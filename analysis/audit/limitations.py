@@ -26,9 +26,11 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
+from analysis.audit.consistency.eligibility import CASE_SERIES_TOOL, LETTER_TYPES
+from analysis.audit.consistency.heterogeneity import studies_in_result
 from analysis.audit.consistency.statements import single_study_results, statement
 from analysis.data import Evidence
-from analysis.format import is_missing
+from analysis.format import fmt_int, fmt_num, is_missing
 from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import BeggResult, EggerResult, begg_test, egger_test
 from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
@@ -144,20 +146,24 @@ def results_with_overlap(evidence: Evidence) -> pd.DataFrame:
 def eligibility_table(studies: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     """Per study: patients against both size rules of the paper, age group and population.
 
-    ``more_than_10`` = n > the admission size of Methods 2.1 (``paper_statements`` row
-    ``letters_min_size``); ``not_fewer_than_10`` = n >= the exclusion size of Results 3.1 (row
-    ``small_sample_excluded``). The column names keep the paper's 10; the sizes come from the
-    statements. Values "yes"/"no".
+    ``admission_rule_applies``: the Methods 2.1 rule covers letters and case series only (a study
+    appraised with the case-series checklist, or published as a letter); ``more_than_10`` = n > its
+    admission size (``paper_statements`` row ``letters_min_size``), "not covered" where the rule does
+    not apply; ``not_fewer_than_10`` = n >= the exclusion size of Results 3.1 (row
+    ``small_sample_excluded``), which applies to every report. The column names keep the paper's 10;
+    the sizes come from the statements. Values "yes"/"no".
     """
     admits_above = statement(statements, SIZE_RULE_ADMITS_ABOVE).value
     excludes_below = statement(statements, SIZE_RULE_EXCLUDES_BELOW).value
     frame = studies.sort_values("table1_row")
     n = frame["total_n"].astype(int)
+    covered = ((frame["risk_of_bias_tool"] == CASE_SERIES_TOOL) | frame["publication_type"].isin(LETTER_TYPES)).to_numpy()
     return pd.DataFrame({
         "study": frame["label"].to_numpy(),
         "design": frame["design"].to_numpy(),
         "patients": n.to_numpy(),
-        "more_than_10": ["yes" if v > admits_above else "no" for v in n],
+        "admission_rule_applies": ["yes" if c else "no" for c in covered],
+        "more_than_10": [("yes" if v > admits_above else "no") if c else "not covered" for v, c in zip(n, covered)],
         "not_fewer_than_10": ["yes" if v >= excludes_below else "no" for v in n],
         "age_group": frame["age_group"].to_numpy(),
         "mean_age_years": frame["mean_age_years"].to_numpy(),
@@ -236,12 +242,27 @@ class SmallStudyCheck:
     outcome: str
     k_public: int
     k_paper: int
-    egger: EggerResult | None
+    egger: EggerResult | None  # None: not computed, k_public < min_studies (see not_computed_reason)
     begg: BeggResult | None
     min_studies: int
     k_table: pd.DataFrame
     begg_min_p: float | None
     egger_t_critical: float | None
+
+    @property
+    def not_computed_reason(self) -> str:
+        """Why Egger's and Begg's tests were not run ('' when they were)."""
+        if self.egger is not None:
+            return ""
+        parts = [f"k = {fmt_int(self.k_public)} public effects, below the {fmt_int(self.min_studies)} the Cochrane "
+                 "Handbook asks for"]
+        if self.begg_min_p is not None:
+            parts.append(f"Begg's exact test cannot give p below {fmt_num(self.begg_min_p, 2)} with "
+                         f"{fmt_int(self.k_public)} effects")
+        if self.egger_t_critical is not None:
+            parts.append(f"Egger's test has {fmt_int(self.k_public - 2)} degree(s) of freedom and needs |t| above "
+                         f"{fmt_num(self.egger_t_critical, 1)} for p < 0.05")
+        return "; ".join(parts)
 
     @property
     def max_k(self) -> int:
@@ -257,7 +278,9 @@ def small_study_check(evidence: Evidence, outcome: str,
     effects = study_effects(evidence, outcome, settings)
     public = effects[effects["yi"].notna()]
     egger = begg = None
-    if len(public) >= 3:
+    # below the Handbook's minimum the tests are not run: their p-values would be printed as results
+    # although no value they can take (Begg's exact p >= 2 / k!, Egger's t on k - 2 df) informs
+    if len(public) >= MIN_STUDIES_FOR_ASYMMETRY_TESTS:
         egger = egger_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
         begg = begg_test(public["yi"].to_numpy(float), public["vi"].to_numpy(float))
     first = _first_statement(evidence.table("published_results"))
@@ -270,6 +293,10 @@ def small_study_check(evidence: Evidence, outcome: str,
         single = key in single_results
         candidate = bool((treated["basis"] == "candidate").any()) and not single
         k = 1 if single else int(treated["arm_id"].nunique())
+        if candidate:
+            # one k for a result whose studies the paper does not name: the one the I² check uses
+            inferred, _ = studies_in_result(evidence, key)
+            k = inferred if inferred is not None else k
         rows.append({"result_key": key, "outcome": _short_label(registry, first.at[key, "outcome"]),
                      "k": k, "k_is_upper_bound": candidate, "below_minimum": k < MIN_STUDIES_FOR_ASYMMETRY_TESTS})
     k = len(public)

@@ -21,7 +21,9 @@ Disagreement rules (:func:`safety_disagreements`), one row per comparison:
   gives none or a different number.
 
 Rows about an arm Table 4 does not cover (e.g. the tacrolimus controls of Fan 2022) are shown
-for context with ``flagged`` False.
+for context with ``flagged`` False and ``comparison`` False. ``finding`` groups the rows of one
+finding (two events of an arm Table 4 calls event-free, one arm's deaths at two time points), so
+counts of disagreements count distinct findings.
 """
 from __future__ import annotations
 
@@ -279,7 +281,19 @@ def safety_disagreements(adverse_events: pd.DataFrame, outcomes: pd.DataFrame, l
                          "Table 4 does not cover this arm; shown for comparison."))
     out = pd.DataFrame(rows, columns=_DISAGREEMENT_COLUMNS)
     out["flagged"] = out["flagged"].astype(bool)
+    out["comparison"] = out["paper_location"] != "not in Table 4"
+    out["finding"] = [_finding_key(r) for _, r in out.iterrows()]
     return out
+
+
+def _finding_key(row: pd.Series) -> str:
+    """One key per distinct finding: several events of one arm that Table 4 calls event-free, or one
+    arm's deaths at several time points, are one finding (the paper's number is compared once per arm)."""
+    if row["check"] in ("none_vs_source", "deaths_vs_source"):
+        return f"{row['check']}:{row['arm_id']}"
+    if is_missing(row["arm_id"]):
+        return f"{row['check']}:{row['what']}"
+    return f"{row['check']}:{row['arm_id']}"
 
 
 @dataclass(frozen=True)
@@ -289,9 +303,11 @@ class SafetySummary:
     n_studies: int
     table4_deaths_total: int
     n_studies_with_table4_deaths: int
-    n_comparisons: int
-    n_flagged: int
+    n_comparisons: int  # distinct comparisons with an arm or statement the paper covers (context rows left out)
+    n_flagged: int  # distinct findings among them (several rows of one finding count once)
     n_studies_flagged: int
+    n_rows: int  # rows of the comparison table, context rows included
+    n_context: int  # rows about arms Table 4 does not cover, shown for context only
 
 
 def safety_summary(adverse_events: pd.DataFrame, disagreements: pd.DataFrame, labels: dict[str, str]) -> SafetySummary:
@@ -299,13 +315,16 @@ def safety_summary(adverse_events: pd.DataFrame, disagreements: pd.DataFrame, la
     table4 = adverse_events[(adverse_events["tier"] == PAPER_TIER) & (adverse_events["scope"] == "study")
                             & (adverse_events["category"] == "death")]
     flagged = disagreements[disagreements["flagged"]]
+    compared = disagreements[disagreements["comparison"]]
     return SafetySummary(
         n_studies=len(labels),
         table4_deaths_total=int(table4["deaths"].dropna().sum()),
         n_studies_with_table4_deaths=int((table4["deaths"].fillna(0) > 0).sum()),
-        n_comparisons=len(disagreements),
-        n_flagged=len(flagged),
+        n_comparisons=int(compared["finding"].nunique()),
+        n_flagged=int(flagged["finding"].nunique()),
         n_studies_flagged=int(flagged["study_id"].dropna().nunique()),
+        n_rows=len(disagreements),
+        n_context=int((~disagreements["comparison"]).sum()),
     )
 
 

@@ -8,7 +8,8 @@ on the page and nothing else.
 Modules: :mod:`~analysis.chapters.index`, :mod:`~analysis.chapters.methods`,
 :mod:`~analysis.chapters.skin`, :mod:`~analysis.chapters.muscle`, :mod:`~analysis.chapters.ck`,
 :mod:`~analysis.chapters.adm_ild`, :mod:`~analysis.chapters.safety`,
-:mod:`~analysis.chapters.limitations`, :mod:`~analysis.chapters.reproduction`.
+:mod:`~analysis.chapters.limitations`, :mod:`~analysis.chapters.reproduction`,
+:mod:`~analysis.chapters.statements`.
 """
 from analysis.chapters.page import Page
 
@@ -16,4 +17,5 @@ __all__ = ["CHAPTER_MODULES", "Page"]
 
 #: the chapter modules in book order (``analysis.chapters.<name>``); imported on demand so that a
 #: page loads only what it reads.
-CHAPTER_MODULES = ("index", "methods", "skin", "muscle", "ck", "adm_ild", "safety", "limitations", "reproduction")
+CHAPTER_MODULES = ("index", "methods", "skin", "muscle", "ck", "adm_ild", "safety", "limitations", "reproduction",
+                   "statements")

@@ -7,19 +7,20 @@ table is complete), the arms by their ids and roles, never by label.
 from __future__ import annotations
 
 from analysis.chapters.page import Page
-from analysis.audit.consistency import check_measure_names, check_p_against_ci
+from analysis.audit.consistency import check_measure_names, implied_p_range
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, forest_plot
 from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
 from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import reproduction_table
-from analysis.audit.death_ratios import death_tables, fvc_results, poolability, ratio_forest_frame, ratio_table, survival_comparison
+from analysis.audit.death_ratios import (COUNT_ASSUMPTION, death_tables, fvc_results, poolability, ratio_forest_frame,
+                                         ratio_table, survival_comparison, two_by_two_tests)
 from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
 
 #: the tables of the data package this page reads.
-TABLES = ("outcomes", "published_results")
+TABLES = ("outcomes", "published_results", "adverse_events", "paper_statements")
 _TIMES = {"six": "6 months", "year": "1 year"}
 
 
@@ -47,16 +48,28 @@ def _counts(tables, ratios) -> dict[str, object]:
     return values
 
 
+def _basis(row) -> str:
+    """What a row of counts rests on: an assumption (counts from survival percentages), the paper's
+    Table 4, or nothing public."""
+    if row["tier"] == "derived":
+        return "assumption: " + COUNT_ASSUMPTION
+    if row["treated_deaths_source"]:
+        return "treated deaths: " + row["treated_deaths_source"] + "; control arm: in no public source"
+    return "in no public source"
+
+
 def _tables(tables, ratios) -> dict[str, object]:
-    counts = tables[["study", "time_point", "treated_arm", "treated_deaths", "treated_total", "control_arm",
-                     "control_deaths", "control_total", "tier", "input_tier"]]
+    counts = tables.assign(basis=[_basis(r) for _, r in tables.iterrows()])[
+        ["study", "time_point", "treated_arm", "treated_deaths", "treated_total", "control_arm",
+         "control_deaths", "control_total", "tier", "input_tier", "basis"]]
     shown = ratios[["study", "time_point", "counts", "risk_treated", "risk_control", "rr", "rr_ci_low", "rr_ci_high",
                     "or", "or_ci_low", "or_ci_high", "tier"]]
     return {
         "counts": TableView(counts, column_labels={
             "study": "Study", "time_point": "Time point", "treated_arm": "Treated arm", "treated_deaths": "Deaths",
             "treated_total": "Patients", "control_arm": "Control arm", "control_deaths": "Deaths ",
-            "control_total": "Patients ", "tier": "Tier", "input_tier": "Tier of the inputs"}),
+            "control_total": "Patients ", "tier": "Tier", "input_tier": "Tier of the inputs",
+            "basis": "What the counts rest on"}),
         "ratios": TableView(shown, digits=3, column_labels={
             "study": "Study", "time_point": "Time point", "counts": "Deaths/patients (treated vs control)",
             "risk_treated": "Risk, treated", "risk_control": "Risk, control", "rr": "RR", "rr_ci_low": "RR low",
@@ -64,7 +77,13 @@ def _tables(tables, ratios) -> dict[str, object]:
     }
 
 
-def _fvc(evidence: Evidence, p_check) -> dict[str, object]:
+def published_p_text(evidence: Evidence, result_id: str) -> str:
+    """The unlabelled p of a published result exactly as the paper prints it (0.19, not 0.190)."""
+    published = evidence.published_results.set_index("result_id")
+    return str(published.at[result_id, "p_unlabelled_text"])
+
+
+def _fvc(evidence: Evidence) -> dict[str, object]:
     fvc = fvc_results(evidence)
     indexed = fvc.set_index("result_id")
     res, dis = indexed.loc["fvc.overall.results"], indexed.loc["fvc.overall.discussion"]
@@ -75,9 +94,9 @@ def _fvc(evidence: Evidence, p_check) -> dict[str, object]:
         "fvc_discussion_text": est_ci(dis["estimate"], dis["ci_low"], dis["ci_high"]),
         "fvc_res_up": fmt_num(res["upper_minus_estimate"]), "fvc_res_down": fmt_num(res["estimate_minus_lower"]),
         "fvc_dis_up": fmt_num(dis["upper_minus_estimate"]), "fvc_dis_down": fmt_num(dis["estimate_minus_lower"]),
-        "fvc_p": fmt_p(res["p_printed"]),
+        "fvc_p": published_p_text(evidence, "fvc.overall.results"),
         "fvc_i2": fmt_pct(res["i2_pct"]),
-        "fvc_p_implied": fmt_p(p_check.at["fvc.overall.results", "p_implied"]),
+        "fvc_p_implied": fmt_p(implied_p_range(res["estimate"], res["ci_low"], res["ci_high"], scale="identity")[0]),
         "fvc_missing": res["missing_inputs"],
         "fvc": TableView(shown, column_labels={
             "location": "Where printed", "estimate": "Change (% predicted)", "ci_low": "CI low", "ci_high": "CI high",
@@ -100,27 +119,44 @@ def page(evidence: Evidence | None = None) -> Page:
     hr = comparison[comparison["measure"] == "hazard ratio (adjusted)"].iloc[0]
     hr_text = est_ci(hr["estimate"], hr["ci_low"], hr["ci_high"], digits=3)
     outcomes = evidence.outcomes
-    p_check = check_p_against_ci(evidence).details.set_index("result_id")
+    death = published.loc["death.rr.results"]
     reproduction = reproduction_table(evidence)
+    chen_row = tables[tables["study_id"] == "chen2019"].iloc[0]
+    tests = two_by_two_tests(evidence)
+    six_test = tests[tests["time_point"] == _TIMES["six"]].iloc[0]
+    statements = evidence.paper_statements.set_index("statement_id")
     values = {
+        "chen_t_deaths": fmt_int(chen_row["treated_deaths"]),
+        "chen_t_total": fmt_int(chen_row["treated_total"]),
+        "chen_t_deaths_source": chen_row["treated_deaths_source"],
+        "count_assumption": COUNT_ASSUMPTION,
+        "six_p_published": fmt_p(six_test["p_published"]),
+        "six_p_chi2": fmt_p(six_test["p_chi2"]),
+        "six_p_fisher": fmt_p(six_test["p_fisher"]),
+        "pooled_from_location": statements.at["death_pooled_from_2x2", "location"],
+        "tests": TableView(tests[["study", "time_point", "counts", "p_published", "p_chi2", "p_fisher"]], digits=3,
+                           column_labels={"study": "Study", "time_point": "Time point",
+                                          "counts": "Deaths/patients (tofacitinib vs tacrolimus), assumed",
+                                          "p_published": "p published (log-rank)", "p_chi2": "p, chi² on the counts",
+                                          "p_fisher": "p, Fisher exact on the counts"}),
         "n_studies": fmt_int(tables["study_id"].nunique()),
         "n_poolable": fmt_int(int(pool_status["can_enter_pool"].sum())),
         "not_poolable": " and ".join(pool_status.loc[~pool_status["can_enter_pool"], "study"]),
         "paper_rr": paper_rr,
-        "paper_p": fmt_p(published.at["death.rr.results", "p_unlabelled"]),
+        "paper_p": published_p_text(evidence, "death.rr.results"),
         "hr_text": hr_text,
         "hr_p": fmt_p(outcomes[outcomes["statistic"] == "hazard_ratio_ci"].iloc[0]["p_value"]),
         "n_fan_t": fmt_int(arms.at["fan2022.tofacitinib", "n"]),
         "n_fan_c": fmt_int(arms.at["fan2022.tacrolimus", "n"]),
         "n_chen_t": fmt_int(arms.at["chen2019.tofacitinib", "n"]),
-        "rr_p_implied": fmt_p(p_check.at["death.rr.results", "p_implied"]),
+        "rr_p_implied": fmt_p(implied_p_range(death["estimate"], death["ci_low"], death["ci_high"], scale="log")[0]),
         "measure_status": check_measure_names(evidence).status,
         "death_verdicts": ", ".join(sorted(set(reproduction.loc[reproduction["outcome"] == "death", "verdict"]))),
         "fvc_verdicts": ", ".join(sorted(set(reproduction.loc[reproduction["outcome"] == "fvc_pct_predicted",
                                                               "verdict"]))),
         **_counts(tables, ratios),
         **_tables(tables, ratios),
-        **_fvc(evidence, p_check),
+        **_fvc(evidence),
     }
     forest = ratio_forest_frame(comparison)
     chen = tables.loc[tables["study_id"] == "chen2019", "study"].iloc[0]

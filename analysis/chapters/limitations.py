@@ -48,6 +48,7 @@ def _eligibility(evidence: Evidence) -> dict[str, object]:
         "size_rule": fmt_int(size_rule_patients(evidence.paper_statements)),
         "exclusion_size": fmt_int(statement(evidence.paper_statements, "small_sample_excluded").value),
         "n_fail_strict": fmt_int(int((eligible["more_than_10"] == "no").sum())),
+        "n_rule_covers": fmt_int(int((eligible["admission_rule_applies"] == "yes").sum())),
         "n_fail_lenient": fmt_int(int((eligible["not_fewer_than_10"] == "no").sum())),
         "n_studies": fmt_int(len(eligible)),
         "juvenile_label": juvenile["study"],
@@ -57,7 +58,8 @@ def _eligibility(evidence: Evidence) -> dict[str, object]:
         "ck_ild_word": "may include" if mix.loc["ck.unit.u", "has_anti_mda5_ild"] else "do not include",
         "mmt_juvenile_word": "includes" if mix.loc["mmt.overall", "has_juvenile"] else "does not include",
         "eligibility": TableView(eligible, digits={"mean_age_years": 1}, column_labels={
-            "study": "Study", "design": "Design", "patients": "Patients", "more_than_10": "More than the size rule",
+            "study": "Study", "design": "Design", "patients": "Patients",
+            "admission_rule_applies": "Letter or case series (rule applies)", "more_than_10": "More than the size rule",
             "not_fewer_than_10": "Not fewer than the size rule", "age_group": "Age group",
             "mean_age_years": "Mean age (years)", "population": "Population"}),
         "populations": TableView(populations, column_labels={
@@ -81,7 +83,6 @@ def _small_study(evidence: Evidence) -> dict[str, object]:
     public = public_outcomes(evidence)
     outcome = max(public, key=lambda o: len(public[o]))
     small = small_study_check(evidence, outcome)
-    egger, begg = small.egger, small.begg
     k_table = small.k_table.set_index("result_key")
     k_view = small.k_table.assign(k_is_upper_bound=lambda f: f["k_is_upper_bound"].map(fmt_yes_no),
                                   below_minimum=lambda f: f["below_minimum"].map(fmt_yes_no))
@@ -89,10 +90,8 @@ def _small_study(evidence: Evidence) -> dict[str, object]:
         "small_study_outcome": outcome_registry(evidence)[outcome].short_label,
         "k_public": fmt_int(small.k_public),
         "k_paper": fmt_int(small.k_paper),
-        "egger_p": fmt_p(egger.p),
-        "begg_p": fmt_p(begg.p),
-        "egger_df": fmt_int(egger.df),
-        "egger_t": fmt_num(egger.stat, 2),
+        "tests_not_computed": small.not_computed_reason,
+        "egger_df": fmt_int(small.k_public - 2),
         "egger_t_crit": fmt_num(small.egger_t_critical, 1),
         "begg_min": fmt_num(small.begg_min_p, 2),
         "k_ild": fmt_int(int(k_table.loc["death.rr", "k"])),

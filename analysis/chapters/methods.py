@@ -12,7 +12,7 @@ from analysis.domain.provenance import tier_table
 from analysis.audit.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
                                 selection_arithmetic, step_count)
 from analysis.domain.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS
-from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe
+from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe, possible_settings_sentence
 from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
@@ -79,6 +79,7 @@ def _measures(evidence: Evidence) -> dict[str, object]:
         "death_printed": est_ci(death["estimate"], death["ci_low"], death["ci_high"]),
         "n_death_studies": fmt_int(members.loc[members["result_key"] == "death.rr", "study_id"].nunique()),
         "paper_model": describe(PAPER_SETTINGS),
+        "possible_settings": possible_settings_sentence(),
         "sensitivity_estimators": fmt_list(ESTIMATOR_SHORT_NAMES[m] for m in GRID_METHODS if m != PAPER_SETTINGS.method),
         "sensitivity_intervals": fmt_list(INTERVAL_SHORT_NAMES[m] for m in GRID_CI_METHODS
                                           if m != PAPER_SETTINGS.ci_method),
@@ -93,7 +94,7 @@ def _risk_of_bias(evidence: Evidence) -> dict[str, object]:
     rob = evidence.risk_of_bias
     rob_long = risk_of_bias_long(rob, items, labels)
     totals = totals_check(rob, items)
-    rules = tool_rule_check(evidence.studies, rob)
+    rules = tool_rule_check(evidence.studies, rob, evidence.arms)
     n_rob_studies = fmt_int(totals.n_studies)
     n_no = int((rob_long["score"] == 0).sum())
     rule_view = rules[["study", "design", "design_class", "tool_by_rule", "tool_used"]].assign(

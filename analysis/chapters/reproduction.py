@@ -11,7 +11,7 @@ from analysis.audit.consistency import checks_table, details_for_display, run_al
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_yes_no
 from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, verdict_counts
-from analysis.domain.settings import PAPER_SETTINGS, describe
+from analysis.domain.settings import PAPER_POSSIBLE_ESTIMATORS, PAPER_SETTINGS, describe, possible_settings_sentence
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
@@ -27,13 +27,18 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _results(table: pd.DataFrame) -> dict[str, object]:
+def _results(table: pd.DataFrame, alternative: pd.DataFrame) -> dict[str, object]:
     counts = verdict_counts(table)
     count_of = dict(zip(counts["verdict"], counts["rows"]))
+    other = alternative.set_index("result_id").loc[table["result_id"]]
     shown = table.assign(
         published=[published_text(row) for _, row in table.iterrows()],
         regenerated=[regenerated_text(row) for _, row in table.iterrows()],
-    )[["result_id", "location", "published", "regenerated", "difference", "verdict", "by_construction"]]
+        regenerated_other=[regenerated_text(row) for _, row in other.iterrows()],
+        verdict_other=other["verdict"].to_numpy(),
+    )[["result_id", "location", "published", "regenerated", "difference", "verdict", "regenerated_other",
+       "verdict_other", "by_construction"]]
+    n_verdicts_change = int((other["verdict"].to_numpy() != table["verdict"].to_numpy()).sum())
     not_public = (table[table["missing_inputs"].fillna("") != ""]
                   .drop_duplicates("result_key")[["result_key", "missing_inputs"]])
     return {
@@ -44,12 +49,14 @@ def _results(table: pd.DataFrame) -> dict[str, object]:
         "n_not_reproducible": fmt_int(count_of[NOT_REPRODUCIBLE]),
         "n_no_number": fmt_int(count_of[NO_NUMBER]),
         "n_by_construction": fmt_int(int(counts["by_construction"].sum())),
+        "n_verdicts_change": fmt_int(n_verdicts_change),
         "verdicts": TableView(counts, column_labels={"verdict": "Verdict", "rows": "Statements",
                                                      "by_construction": "By construction"}),
         "all": TableView(_as_text(shown), digits={"difference": 2}, column_labels={
             "result_id": "Result", "location": "Where printed", "published": "Published",
-            "regenerated": "Regenerated", "difference": "Difference", "verdict": "Verdict",
-            "by_construction": "By construction"}),
+            "regenerated": f"Regenerated ({_short(PAPER_SETTINGS.method)})", "difference": "Difference",
+            "verdict": "Verdict", "regenerated_other": f"Regenerated ({_short(_other_method())})",
+            "verdict_other": f"Verdict ({_short(_other_method())})", "by_construction": "By construction"}),
         "not_public": TableView(not_public, column_labels={"result_key": "Result",
                                                            "missing_inputs": "Inputs not public"}),
     }
@@ -77,8 +84,21 @@ def _checks(evidence: Evidence) -> dict[str, object]:
     return values
 
 
+def _other_method() -> str:
+    """The other estimator the paper's tools could have used (REML when the book assumes DL)."""
+    return next(m for m in PAPER_POSSIBLE_ESTIMATORS if m != PAPER_SETTINGS.method)
+
+
+def _short(method: str) -> str:
+    from analysis.domain.settings import ESTIMATOR_SHORT_NAMES
+    return ESTIMATOR_SHORT_NAMES[method]
+
+
 def page(evidence: Evidence | None = None) -> Page:
     """Everything the reproduction report shows, from ``evidence`` (default: all of ``data/``)."""
     evidence = load() if evidence is None else evidence
+    alternative = reproduction_table(evidence, PAPER_SETTINGS.with_(method=_other_method()))
     return Page("reproduction", {"settings_sentence": describe(PAPER_SETTINGS),
-                                 **_results(reproduction_table(evidence)), **_checks(evidence)})
+                                 "possible_settings": possible_settings_sentence(),
+                                 "other_method": _short(_other_method()),
+                                 **_results(reproduction_table(evidence), alternative), **_checks(evidence)})

@@ -7,6 +7,8 @@ from before/after means (and so depends on the assumed correlation r) is the one
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -24,17 +26,17 @@ from analysis.domain.regeneration import public_inputs_pool
 from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, result_row
 from analysis.domain.sensitivity_grid import (GRID_METHODS, POOL_SERIES, full_grid, public_leave_one_out, r_sweep,
                                               sweep_series)
-from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, PAPER_SETTINGS, describe
+from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, MIN_PREDICTION_DF, PAPER_SETTINGS, describe
 from analysis.stats import Z95
 from analysis.domain.study_effects import study_effects
 from analysis.report.tables import TableView
-from analysis.domain.verdicts import DIFFERS, NOT_REPRODUCIBLE, REPRODUCED
+from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
 __all__ = ["OUTCOME", "TABLES", "page"]
 
 OUTCOME = "cdasi_activity"
 #: the tables of the data package this page reads.
-TABLES = ("outcomes", "published_results", "study_facts")
+TABLES = ("outcomes", "published_results", "study_facts", "paper_statements")
 
 
 def _axis_title(evidence: Evidence) -> str:
@@ -56,6 +58,7 @@ def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
         "n_reproduced": fmt_int(reproduced.sum()),
         "n_reproduced_by_construction": fmt_int((reproduced & rows["by_construction"]).sum()),
         "n_differs": fmt_int((rows["verdict"] == DIFFERS).sum()),
+        "n_no_number": fmt_int((rows["verdict"] == NO_NUMBER).sum()),
         "overall_text": published_text(overall),
         "overall_i2": fmt_pct(published.at["cdasi.overall.results", "i2_pct"]),
         "overall_q_p": fmt_p(published.at["cdasi.overall.results", "p_heterogeneity"]),
@@ -74,6 +77,14 @@ def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def _ranking_statements(evidence: Evidence) -> dict[str, object]:
+    """Where the paper calls tofacitinib no different from ruxolitinib, and where it calls baricitinib
+    inferior (the statement register), so the page criticises only the untested claim."""
+    statements = evidence.paper_statements.set_index("statement_id")
+    return {"tof_rux_locations": " and ".join(statements.loc[["r33_tof_not_different", "d_tof_not_significant"], "location"]),
+            "bar_inferior_location": statements.at["r33_bar_inferior", "location"]}
+
+
 def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
     missing = effects[effects["tier"] == "missing"]
     prepost = effects[effects["r"].notna()]
@@ -86,6 +97,9 @@ def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
     return {
         "n_arms": fmt_int(len(effects)),
         "n_public": fmt_int(len(effects) - len(missing)),
+        "n_from_sources": fmt_int(int((~effects["tier"].isin(["missing", "recovered"])).sum())),
+        "n_recovered": fmt_int(int((effects["tier"] == "recovered").sum())),
+        "recovered_labels": " and ".join(effects.loc[effects["tier"] == "recovered", "label"]),
         "n_missing": fmt_int(len(missing)),
         "missing_labels": " and ".join(missing["label"]),
         "prepost_label": arm["label"],
@@ -110,7 +124,15 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
     pool = public_inputs_pool(evidence, OUTCOME)
     result = pool.result
     text = est_ci(result.estimate, result.ci_low, result.ci_high)
-    pi = f"{fmt_num(result.pi_low)} to {fmt_num(result.pi_high)}"
+    pi_shown = result.pi_df is not None and result.pi_df >= MIN_PREDICTION_DF
+    if pi_shown:
+        pi = f"{fmt_num(result.pi_low)} to {fmt_num(result.pi_high)}"
+    else:
+        # a prediction interval on t with 1 df is the quantile's, not the data's: not drawn, not printed
+        df_text = "no" if result.pi_df is None else fmt_int(result.pi_df)
+        pi = (f"not computed (with k = {fmt_int(result.k)} it would rest on t with {df_text} degree(s) of freedom; "
+              f"the book shows one from {fmt_int(MIN_PREDICTION_DF)} degrees of freedom on)")
+        result = dataclasses.replace(result, pi_low=None, pi_high=None)
     missing_labels = " and ".join(effects.loc[effects["tier"] == "missing", "label"])
     frame = forest_frame(effects, result, pooled_text="Pool of public inputs")
     k = fmt_int(result.k)
@@ -121,7 +143,7 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
     every_below = all(r.ci_high < 0 for r in loo.results)
     return {
         "pool_text": text, "pool_pi": pi, "pool_i2": fmt_pct(result.i2_pct), "pool_q_p": fmt_p(result.q_p),
-        "pool_k": k, "pi_df": fmt_int(result.pi_df),
+        "pool_k": k, "pi_df": fmt_int(result.pi_df) if result.pi_df is not None else "no",
         "forest": ChartView(
             forest_plot(frame, measure_label=_axis_title(evidence), title=pool.title,
                         better=outcome_spec(evidence, OUTCOME).better),
@@ -224,10 +246,31 @@ def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
     else:
         agreement = (f"The {names} estimators give pools from {fmt_num(normal['estimate'].min())} to "
                      f"{fmt_num(normal['estimate'].max())} among the {fmt_int(knha['k'])} public arms")
+    adhoc = main[(main["method"] == PAPER_SETTINGS.method) & (main["ci_method"] == "knha_adhoc")].iloc[0]
+    wald = normal[normal["method"] == PAPER_SETTINGS.method].iloc[0]
+    narrowed = (knha["ci_high"] - knha["ci_low"]) < (adhoc["ci_high"] - adhoc["ci_low"]) - 1e-12
+    if narrowed:
+        knha_sentence = (f"the Hartung-Knapp interval, with t on {fmt_int(knha['k'] - 1)} degrees of freedom, gives "
+                         f"{est_ci(knha['estimate'], knha['ci_low'], knha['ci_high'])}; Q is below its degrees of "
+                         "freedom here (scale factor below 1), which makes that interval narrower than a t interval with "
+                         "the usual standard error, so the book reports the modified version, whose scale factor is not "
+                         "allowed below 1: "
+                         f"{est_ci(adhoc['estimate'], adhoc['ci_low'], adhoc['ci_high'])}")
+    else:
+        knha_sentence = (f"the Hartung-Knapp interval, with t on {fmt_int(knha['k'] - 1)} degrees of freedom, gives "
+                         f"{est_ci(knha['estimate'], knha['ci_low'], knha['ci_high'])} (the modified version is the same)")
+    grid_rows = grid[grid["outcome"] == OUTCOME]
     values.update({
         "estimator_agreement": agreement,
         "knha_text": est_ci(knha["estimate"], knha["ci_low"], knha["ci_high"]),
+        "knha_adhoc_text": est_ci(adhoc["estimate"], adhoc["ci_low"], adhoc["ci_high"]),
+        "knha_sentence": knha_sentence,
+        "wald_text": est_ci(wald["estimate"], wald["ci_low"], wald["ci_high"]),
         "knha_df": fmt_int(knha["k"] - 1),
+        "k_public": fmt_int(knha["k"]),
+        "grid_rows_shown": fmt_int(len(main)),
+        "grid_rows_full": fmt_int(len(grid_rows)),
+        "grid_rs": fmt_int(grid_rows["r"].nunique()),
         "grid": TableView(grid_table(grid, OUTCOME, PAPER_SETTINGS.r)),
     })
     return values
@@ -238,7 +281,8 @@ def page(evidence: Evidence | None = None) -> Page:
     evidence = load(*TABLES) if evidence is None else evidence
     table = reproduction_table(evidence)
     effects = study_effects(evidence, OUTCOME)
-    values = {**_reproduction(evidence, table), **_inputs(evidence, effects), **_public_pool(evidence, effects)}
+    values = {**_reproduction(evidence, table), **_inputs(evidence, effects), **_public_pool(evidence, effects),
+              **_ranking_statements(evidence)}
     values.update(_published_subgroups(evidence, values["overall_text"], values))
     values.update(_public_subgroups(evidence, effects))
     values.update(_sensitivity(evidence, values["prepost_label"]))

@@ -73,7 +73,7 @@ REPRODUCTION = pa.DataFrameSchema(
         "difference": _number(), "difference_ci_low": _number(), "difference_ci_high": _number(),
         "verdict": _text(checks=pa.Check.isin(VERDICTS)),
         "by_construction": pa.Column(bool, nullable=False),
-        "missing_inputs": _text(), "inputs": _text(), "note": _text(),
+        "missing_inputs": _text(), "inputs": _text(), "note": _text(), "published_as_printed": _text(),
     },
     checks=[
         pa.Check(lambda f: ~f["by_construction"] | f["regenerated_estimate"].notna(),

@@ -33,7 +33,7 @@ REPRODUCTION_COLUMNS = (
     "published_estimate", "published_ci_low", "published_ci_high",
     "regenerated_estimate", "regenerated_ci_low", "regenerated_ci_high",
     "difference", "difference_ci_low", "difference_ci_high", "verdict", "by_construction", "missing_inputs",
-    "inputs", "note",
+    "inputs", "note", "published_as_printed",
 )
 
 
@@ -89,6 +89,7 @@ def reproduction_table(evidence: Evidence, settings: AnalysisSettings = PAPER_SE
             "difference_ci_high": comparison.difference_ci_high, "verdict": comparison.verdict,
             "by_construction": bool(by_construction), "missing_inputs": regen.missing_inputs if not regen.regenerated else "",
             "inputs": inputs, "note": _note(row, regen, comparison.verdict, by_construction, key_of),
+            "published_as_printed": _as_printed(printed.loc[line]),
         })
     frame = pd.DataFrame(rows, columns=list(REPRODUCTION_COLUMNS), index=published.index)
     for column in ("difference", "difference_ci_low", "difference_ci_high"):
@@ -108,8 +109,22 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
                          "by_construction": by_construction.to_numpy(int)})
 
 
+def _as_printed(printed: pd.Series) -> str:
+    """"est (95% CI low to high)" with each number exactly as the paper prints it ('' when no estimate)."""
+    estimate, low, high = (printed[f"{c}_text"] for c in ("estimate", "ci_low", "ci_high"))
+    if not estimate:
+        return ""
+    if not low or not high:
+        return f"{estimate} (95% CI not printed)"
+    return f"{estimate} (95% CI {low} to {high})"
+
+
 def published_text(row: pd.Series) -> str:
-    """The published result of a reproduction row as "est (95% CI low to high)"."""
+    """The published result of a reproduction row as "est (95% CI low to high)", with the digits the
+    paper printed (never more: -34.9 stays -34.9) when the row carries them."""
+    printed = row.get("published_as_printed")
+    if isinstance(printed, str) and printed:
+        return printed
     return est_ci(row["published_estimate"], row["published_ci_low"], row["published_ci_high"])
 
 

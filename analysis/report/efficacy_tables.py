@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.domain.reproduction import published_text, regenerated_text
-from analysis.domain.settings import INTERVAL_SHORT_NAMES
+from analysis.domain.settings import INTERVAL_SHORT_NAMES, MIN_PREDICTION_DF
 from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
 
 __all__ = ["comparison_table", "effects_table", "missing_table", "grid_table"]
@@ -67,6 +67,7 @@ def grid_table(grid: pd.DataFrame, outcome: str, r: float) -> pd.DataFrame:
         "tau²": [fmt_num(t) for t in rows["tau2"]],
         "I²": [fmt_pct(i) for i in rows["i2_pct"]],
         "heterogeneity p": [fmt_p(p) for p in rows["q_p"]],
-        "prediction interval": [f"{fmt_num(lo)} to {fmt_num(hi)}" if not pd.isna(lo) else "not available"
-                                for lo, hi in zip(rows["pi_low"], rows["pi_high"])],
+        "prediction interval": [f"{fmt_num(lo)} to {fmt_num(hi)}" if not pd.isna(lo) and k - 2 >= MIN_PREDICTION_DF
+                                else f"not computed ({fmt_int(max(k - 2, 0))} df)" if not pd.isna(lo) else "not available"
+                                for lo, hi, k in zip(rows["pi_low"], rows["pi_high"], rows["k"])],
     }).reset_index(drop=True)

@@ -76,10 +76,39 @@ def test_heterogeneity_statuses(results):
     assert details.at["cdasi.overall.results", "status"] == "consistent"
     # MMT: 4 studies, p 0.397 just above P(chi²_3 >= 3) = 0.392.
     assert details.at["mmt.overall.results", "status"] == "consistent"
-    # CK in U: 5 CK studies minus the one in UI = 4; I² 63% with p 0.1 fits only 2 or 3.
+    # CK in U: 5 CK studies minus the one in UI = 4, but that k is inferred from Table 1 (the paper names no
+    # study); I² 63% with p 0.1 fits only 2 or 3. The pair itself is possible, so the I² check does not call it
+    # inconsistent: it says the result pooled fewer reports than Table 1 lists, and the counts check records
+    # that once.
     assert details.at["ck.unit.u.results", "k_from_data"] == 4
     assert details.at["ck.unit.u.results", "k_consistent"] == "2, 3"
-    assert details.at["ck.unit.u.results", "status"] == "inconsistent"
+    assert details.at["ck.unit.u.results", "status"] == "consistent"
+    assert details.at["ck.unit.u.results", "k_fewer_than_table1"]
+    assert "fewer reports than Table 1 lists" in details.at["ck.unit.u.results", "note"]
+    counts = results["counts_vs_tables"].details.set_index("item")
+    assert counts.at["reports pooled in ck.unit.u", "status"] == "inconsistent"
+    assert (counts.at["reports pooled in ck.unit.u", "stated"], counts.at["reports pooled in ck.unit.u", "computed"]) == (3, 4)
+    # a k the data state (arms linked to the result) is judged as before
+    assert not details.at["cdasi.overall.results", "k_fewer_than_table1"]
+
+
+def test_each_unlabelled_p_is_classified_once(results, evidence):
+    from analysis.audit.consistency.intervals import p_value_roles
+
+    roles = p_value_roles(evidence.published_results).set_index("result_id")
+    # printed beside I² (CK: "p = 0.1, I² = 63%"; FVC: "p = 0.709, I² = 0%"), or the same p beside I² elsewhere
+    assert roles.at["ck.unit.u.results", "role"] == "heterogeneity"
+    assert roles.at["fvc.overall.results", "role"] == "heterogeneity"
+    assert roles.at["fvc.overall.discussion", "role"] == "heterogeneity"
+    assert roles.at["death.rr.results", "role"] == "effect" and roles.at["death.rr.discussion", "role"] == "effect"
+    # the effect check reads only effect p-values, and its finding counts distinct results, not statements
+    p_check = results["p_vs_ci"]
+    assert set(p_check.details["result_key"]) == {"death.rr"}
+    assert p_check.finding.startswith("1 of 1 distinct results")
+    assert "0.190" not in p_check.finding and "p = 0.19 " in p_check.finding  # the p as printed
+    # every heterogeneity-read p that prints an I² is in the I² check
+    het = results["heterogeneity_k"].details
+    assert {"ck.unit.u.results", "fvc.overall.results"} <= set(het["result_id"])
 
 
 def test_subgroups_against_overall(results):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from analysis.data import load
@@ -42,7 +43,14 @@ def test_death_tables_and_ratios_from_the_data(evidence):
     fan1 = tables.loc[("fan2022", "1 year")]
     assert (fan1["treated_deaths"], fan1["treated_total"], fan1["control_deaths"], fan1["control_total"]) == (11, 25, 23, 35)
     chen = tables.loc["chen2019"].iloc[0]
-    assert chen["tier"] == "missing" and chen[["treated_deaths", "control_deaths"]].isna().all()
+    # the control arm is in no public source; the treated arm's deaths are the paper's own Table 4 (no time
+    # point), with the arm's size from Table 1, so the table shows them rather than a dash
+    assert chen["tier"] == "missing" and pd.isna(chen["control_deaths"]) and pd.isna(chen["control_total"])
+    table4 = evidence.adverse_events.set_index("event_id")
+    arms = evidence.arms.set_index("arm_id")
+    assert chen["treated_deaths"] == table4.at["chen2019.deaths", "deaths"]
+    assert chen["treated_total"] == arms.at["chen2019.tofacitinib", "n"]
+    assert "Table 4" in chen["treated_deaths_source"]
     ratios = ratio_table(death_tables(evidence)).set_index(["study", "time_point"])
     assert ratios.loc[("Fan 2022", "1 year"), "rr"] == pytest.approx((11 / 25) / (23 / 35))
     assert math.isnan(ratios.loc[("Chen 2019", "not stated"), "rr"])
@@ -72,3 +80,27 @@ def test_fvc_results_flag_the_discussion_interval(evidence):
     assert not fvc.at["fvc.overall.discussion", "symmetric"]
     assert fvc.at["fvc.overall.discussion", "upper_minus_estimate"] == pytest.approx(3.5)
     assert fvc.at["fvc.overall.results", "missing_inputs"] == "Chen 2019, Fan 2022"
+
+
+def test_derived_counts_are_an_assumption_and_the_published_test_does_not_fit_them(evidence):
+    """Fan 2022's counts come from Kaplan-Meier percentages: they hold only without early censoring. The
+    published between-arm p (log-rank) is set beside chi² and Fisher tests on the counts, which differ."""
+    from scipy import stats
+
+    from analysis.audit.death_ratios import COUNT_ASSUMPTION, two_by_two_tests
+
+    tests = two_by_two_tests(evidence).set_index("time_point")
+    assert set(tests["study_id"]) == {"fan2022"}
+    assert (tests["assumption"] == COUNT_ASSUMPTION).all() and "censored" in COUNT_ASSUMPTION
+    six = tests.loc["6 months"]
+    tables = death_tables(evidence).set_index(["study_id", "time_point"]).loc[("fan2022", "6 months")]
+    a, n1, c, n2 = (int(tables[k]) for k in ("treated_deaths", "treated_total", "control_deaths", "control_total"))
+    table = [[a, n1 - a], [c, n2 - c]]
+    assert six["p_chi2"] == pytest.approx(stats.chi2_contingency(table, correction=False)[1])
+    assert six["p_fisher"] == pytest.approx(stats.fisher_exact(table)[1])
+    published = evidence.outcomes
+    p = published[(published["study_id"] == "fan2022") & (published["time_point"] == "6 months")
+                  & (published["statistic"] == "events_total")]["p_value"].iloc[0]
+    assert six["p_published"] == p
+    # the published p is below 0.05, both tests on the counts are above it: the counts are not the data tested
+    assert six["p_published"] < 0.05 < min(six["p_chi2"], six["p_fisher"])

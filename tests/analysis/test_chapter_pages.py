@@ -16,7 +16,7 @@ from analysis.paths import DATA_DIR, ROOT
 QMD = {"index": "index.qmd", "methods": "chapters/01-methods.qmd", "skin": "chapters/02-skin.qmd",
        "muscle": "chapters/03-muscle.qmd", "ck": "chapters/04-ck.qmd", "adm_ild": "chapters/05-adm-ild.qmd",
        "safety": "chapters/06-safety.qmd", "limitations": "chapters/07-limitations.qmd",
-       "reproduction": "chapters/appendix-reproduction.qmd"}
+       "reproduction": "chapters/appendix-reproduction.qmd", "statements": "chapters/appendix-statements.qmd"}
 RENAMED = " (renamed)"
 
 

@@ -71,6 +71,15 @@ def test_tool_rule_against_the_papers_own_rule(evidence):
     assert rules.at["min2022", "follows_rule"] and rules.at["chen2019", "follows_rule"]
     assert set(rules.index[~rules["follows_rule"]]) == {"paik2021", "paik2022", "landoncardinal2023",
                                                          "levoyer2021", "fan2022"}
+    # With the arms, a study with a comparator arm (Fan 2022: tofacitinib against tacrolimus) is a
+    # comparative cohort, for which the NOS is the right tool: it follows the rule.
+    full = load()
+    with_arms = tool_rule_check(full.studies, full.risk_of_bias, full.arms).set_index("study_id")
+    comparative = set(full.arms.loc[full.arms["role"] == "comparator", "study_id"])
+    assert set(with_arms.index[with_arms["design_class"] == "comparative cohort"]) == comparative
+    assert with_arms.at["fan2022", "tool_by_rule"] == "NOS" and with_arms.at["fan2022", "follows_rule"]
+    assert set(with_arms.index[~with_arms["follows_rule"]]) == {"paik2021", "paik2022", "landoncardinal2023",
+                                                                "levoyer2021"}
 
 
 def test_design_class_rejects_unknown_text():

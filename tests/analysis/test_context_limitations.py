@@ -49,8 +49,14 @@ def test_results_holding_both_paik_reports(evidence):
 
 def test_size_rule_both_readings(evidence):
     table = eligibility_table(evidence.studies, evidence.paper_statements).set_index("study")
-    # Methods 2.1 "more than 10 patients": the three 10-patient studies fail (Paik 2021, Paik 2022, Le Voyer 2021)
-    assert set(table.index[table["more_than_10"] == "no"]) == {"Paik 2021", "Paik 2022", "Le Voyer 2021"}
+    # Methods 2.1 "more than 10 patients" covers letters and case series only: the two 10-patient case
+    # series fail it (Paik 2021, Paik 2022); Le Voyer 2021, a full article appraised with the NOS, is not covered
+    assert set(table.index[table["more_than_10"] == "no"]) == {"Paik 2021", "Paik 2022"}
+    assert table.at["Le Voyer 2021", "more_than_10"] == "not covered"
+    assert table.at["Le Voyer 2021", "admission_rule_applies"] == "no"
+    covered = evidence.studies[(evidence.studies["risk_of_bias_tool"] == "JBI")
+                               | evidence.studies["publication_type"].isin(["letter", "research_letter"])]
+    assert set(table.index[table["admission_rule_applies"] == "yes"]) == set(covered["label"])
     # Results 3.1 excludes "less than 10 patients": every included study has at least 10
     assert (table["not_fewer_than_10"] == "yes").all()
     assert table.at["Le Voyer 2021", "age_group"] == "juvenile"
@@ -74,10 +80,11 @@ def test_small_study_tests_are_underpowered(evidence):
     check = small_study_check(evidence, "cdasi_activity")
     # public CDASI effects: Paik 2021 (primary means), Landon-Cardinal ruxolitinib and baricitinib (recovered)
     assert check.k_public == 3 and check.k_paper == 5
-    assert check.egger.underpowered and check.begg.underpowered
+    # below the Handbook's minimum of 10 the tests are not run, and the reason says why
+    assert check.egger is None and check.begg is None
     assert check.begg_min_p == pytest.approx(2 / math.factorial(3))  # 1/3: only 2 of 3! rankings are extreme
     assert check.egger_t_critical == pytest.approx(12.706, abs=1e-3)  # t(0.975, df = 1)
-    assert check.begg.p >= check.begg_min_p
+    assert "below the 10" in check.not_computed_reason and "12.7" in check.not_computed_reason
     assert (check.k_table["k"] < 10).all() and check.k_table["below_minimum"].all()
     k = check.k_table.set_index("result_key")["k"]
     # Figure 8/9 (Section 3.6): the survival and FVC results pool the two ADM-ILD studies

@@ -136,8 +136,15 @@ def test_real_summary_and_tables(real):
     evidence, labels, flags = real
     summary = safety_summary(evidence.adverse_events, flags, labels)
     assert summary.table4_deaths_total == 13 and summary.n_studies_with_table4_deaths == 2
-    # Le Voyer 2 + Fan deaths 2 + thromboembolism 1 + deaths overall 1 + Fan any event 1 + Fan stopping 1
-    assert summary.n_flagged == 8 and summary.n_studies_flagged == 2
+    # Distinct findings: Le Voyer (two events of an arm Table 4 calls event-free: one finding), Fan deaths
+    # (two time points against one Table 4 number: one finding), thromboembolism, deaths overall, Fan any
+    # event, Fan stopping = 6; comparisons: those plus orolabial herpes = 7; the two tacrolimus rows are
+    # context (Table 4 does not cover that arm), not comparisons.
+    assert summary.n_flagged == 6 and summary.n_studies_flagged == 2
+    assert summary.n_comparisons == 7
+    assert summary.n_context == 2 and summary.n_rows == len(flags)
+    assert flags.loc[flags["arm_id"] == "levoyer2021.all", "finding"].nunique() == 1
+    assert flags.loc[(flags["check"] == "deaths_vs_source"), "finding"].nunique() == 1
     serious = serious_events_table(evidence.adverse_events, labels).set_index("study")
     assert serious.at["Landon-Cardinal 2023", "serious_patients"] == 2  # thromboembolism + febrile neutropenia
     assert pd.isna(serious.at["Min 2022", "serious_patients"])            # not stated, not 0

@@ -6,7 +6,7 @@ from analysis.audit.consistency import checks_table, run_all_checks
 from analysis.data import load
 from analysis.domain.reproduction import reproduction_table
 from analysis.domain.outcomes import headline_keys, outcome_registry
-from analysis.audit.findings import evidence_base, findings, headline_table
+from analysis.audit.findings import BY_CONSTRUCTION_LABEL, evidence_base, findings, headline_table
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,16 @@ def test_headline_table_shows_the_abstracts_numbers(evidence):
     assert published["overall|CDASI activity"] == "-17.67 (95% CI -20.94 to -14.41)"
     assert published["overall|Manual muscle testing (MMT)"] == "10.31 (95% CI -2.83 to 23.46)"
     # Abstract: "RUX ... [-20.00 (95% CI: -34.9 ~ -5.1)]": the abstract's bound, not the Results' typo (+5.1)
-    assert published["drug: ruxolitinib|CDASI activity"] == "-20.00 (95% CI -34.90 to -5.10)"
-    assert set(table["verdict"].str.replace(" (by construction)", "", regex=False)) <= {
-        "reproduced", "differs", "not reproducible from public inputs", "no number published"}
+    # printed digits, never more (issue #14): the abstract prints -34.9 and -5.1, not -34.90 and -5.10
+    assert published["drug: ruxolitinib|CDASI activity"] == "-20.00 (95% CI -34.9 to -5.1)"
+    assert set(table["verdict"]) <= {"reproduced", "differs", "not reproducible from public inputs",
+                                     "no number published", BY_CONSTRUCTION_LABEL}
+    # a row regenerated from an input recovered from that very result is never labelled a success
+    reproduction = reproduction_table(evidence)
+    by_construction = reproduction[reproduction["by_construction"]]
+    assert not any(table["verdict"].str.startswith("reproduced (by construction)"))
+    assert (table["verdict"] == BY_CONSTRUCTION_LABEL).sum() == by_construction[
+        by_construction["result_key"].isin(keys)].drop_duplicates("result_key").shape[0]
 
 
 def test_findings_count_every_statement_once(evidence):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.audit.consistency.heterogeneity import check_heterogeneity
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_int
 
@@ -73,6 +74,15 @@ def count_rows(evidence) -> pd.DataFrame:
                      reasons.sum(min_count=len(reasons)), "sum of the counts per exclusion reason", "cannot check",
                      "The reasons are named without counts."))
 
+    heterogeneity = check_heterogeneity(evidence).details
+    for r in heterogeneity[heterogeneity["k_fewer_than_table1"]].itertuples():
+        fitting = [int(k) for k in r.k_consistent.split(", ")]
+        rows.append(_row(f"reports pooled in {r.result_key}", max(fitting),
+                         f"{r.location} (largest k that fits I² = {r.i2_text}% with p = {r.p_text})", int(r.k_from_data),
+                         f"Table 1: {r.k_basis}", "inconsistent",
+                         "The printed heterogeneity fits k = " + r.k_consistent + " only: fewer reports were pooled than "
+                         "Table 1 lists with this endpoint, and the paper does not say which were left out or why."))
+
     study_deaths = events[(events["scope"] == "study") & (events["category"] == "death")]
     text_deaths = events[(events["scope"] == "all_studies") & (events["category"] == "death")].iloc[0]
     rows.append(_row("deaths", text_deaths["deaths"], text_deaths["location"], int(study_deaths["deaths"].sum()),
@@ -100,7 +110,9 @@ def check_counts_against_tables(evidence) -> CheckResult:
         f"{len(ok)} of {len(details)} counts agree ("
         + "; ".join(f"{r.item}: {fmt_int(r.stated)}" for r in ok.itertuples())
         + f"), {len(bad)} do not ("
-        + "; ".join(f"{r.item}: stated {fmt_int(r.stated)}, tables give {fmt_int(r.computed)}" for r in bad.itertuples())
+        + "; ".join(f"{r.item}: the printed I² and p fit at most {fmt_int(r.stated)}, Table 1 implies {fmt_int(r.computed)}"
+                    if r.item.startswith("reports pooled in") else
+                    f"{r.item}: stated {fmt_int(r.stated)}, tables give {fmt_int(r.computed)}" for r in bad.itertuples())
         + f") and {len(details) - len(ok) - len(bad)} cannot be checked because the split is not published."
     )
     return CheckResult(

@@ -14,16 +14,15 @@ __all__ = ["DISPLAY_COLUMNS", "details_for_display"]
 
 #: check_id -> ordered {column: header}; columns not named are left out of the printed table.
 DISPLAY_COLUMNS: dict[str, dict[str, str]] = {
-    "ci_symmetry": {"result_id": "Result", "estimate": "Estimate", "ci_low": "CI low", "ci_high": "CI high",
-                    "scale": "Scale", "asymmetry": "Asymmetry", "tolerance": "Rounding tolerance", "status": "Status"},
-    "p_vs_ci": {"result_id": "Result", "estimate": "Estimate", "ci_low": "CI low", "ci_high": "CI high",
-                "p_printed": "p printed", "p_implied": "p implied", "p_implied_min": "Implied, min",
+    "ci_symmetry": {"result_id": "Result", "printed": "As printed", "scale": "Scale", "asymmetry": "Asymmetry", "tolerance": "Rounding tolerance", "status": "Status"},
+    "p_vs_ci": {"result_id": "Result", "printed": "As printed", "p_printed_text": "p printed",
+                "p_role_evidence": "Why read as an effect p", "p_implied": "p implied", "p_implied_min": "Implied, min",
                 "p_implied_max": "Implied, max", "same_conclusion_at_0_05": "Same conclusion at 0.05",
-                "i2_printed_beside": "I² beside", "status": "Status"},
-    "heterogeneity_k": {"result_id": "Result", "i2_pct": "I² (%)", "p_het": "p", "p_label": "p label",
-                        "k_from_data": "k", "q_low": "Q from p, low", "q_high": "Q from p, high",
+                "status": "Status"},
+    "heterogeneity_k": {"result_id": "Result", "i2_text": "I² (%) printed", "p_text": "p printed",
+                        "p_label": "p label", "k_from_data": "k", "k_basis": "Where k comes from", "q_low": "Q from p, low", "q_high": "Q from p, high",
                         "q_from_i2_low": "Q from I², low", "q_from_i2_high": "Q from I², high",
-                        "k_consistent": "k fitting both", "status": "Status"},
+                        "k_consistent": "k fitting both", "status": "Status", "note": "Note"},
     "subgroups_vs_overall": {"subgroup_factor": "Factor", "subgroups": "Published subgroups",
                              "combined": "Fixed-effect combination", "published": "Published overall",
                              "difference": "Difference", "combined_se": "Combined SE", "published_se": "Published SE",

@@ -43,7 +43,8 @@ def eligibility_rows(evidence) -> pd.DataFrame:
         rows.append({"item": f"{s['label']} ({kind})", "criterion": minimum.claim,
                      "criterion_location": minimum.location, "found": f"{fmt_int(s['total_n'])} patients (Table 1)",
                      "status": "consistent" if ok else "inconsistent"})
-    at_threshold = studies[studies["total_n"] == int(small.value)]
+    # only studies the admission rule covers can pass one rule and fail the other
+    at_threshold = size_rule[size_rule["total_n"] == int(small.value)]
     rows.append({"item": "the two size rules", "criterion": f"{minimum.claim} / {small.claim}",
                  "criterion_location": f"{minimum.location}; {small.location}",
                  "found": (f"{fmt_int(len(at_threshold))} included studies have exactly {fmt_int(small.value)} patients ("

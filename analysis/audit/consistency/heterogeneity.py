@@ -20,7 +20,8 @@ from analysis.format import fmt_int, fmt_num, fmt_p, fmt_pct
 from analysis.stats import half_unit, i2_from_q_pct
 from analysis.stats.recover import decimals_of
 
-__all__ = ["K_SEARCH", "HeterogeneityFit", "fit_i2_p_k", "q_range_from_i2", "studies_in_result", "check_heterogeneity"]
+__all__ = ["K_SEARCH", "HeterogeneityFit", "fit_i2_p_k", "q_range_from_i2", "studies_in_result", "check_heterogeneity",
+           "k_is_inferred"]
 
 #: the numbers of studies searched for a fit of (I², p); the paper pools at most seven studies.
 K_SEARCH = range(2, 11)
@@ -103,8 +104,26 @@ def studies_in_result(evidence, result_key: str) -> tuple[int | None, str]:
     return links["arm_id"].nunique(), "arms linked to the result"
 
 
+def k_is_inferred(basis: str) -> bool:
+    """True when :func:`studies_in_result` inferred k from candidate studies (the paper names none): k is then
+    the number the paper's Table 1 and its own statements imply if every candidate report was pooled, not a
+    number the paper states."""
+    return "candidate" in basis
+
+
+def _text(row: pd.Series, column: str) -> str:
+    text = row.get(f"{column}_text")
+    return text if isinstance(text, str) and text and text != "nan" else fmt_num(row[column])
+
+
 def check_heterogeneity(evidence) -> CheckResult:
-    """(c) For each result printing I² with a heterogeneity (or unlabelled) p: which k fit both?"""
+    """(c) For each result printing I² with a heterogeneity (or unlabelled) p: which k fit both?
+
+    Where the paper names the pooled studies (or they are linked in the data), the printed pair must fit
+    that k. Where k is inferred from candidates (:func:`k_is_inferred`), the pair is judged on whether any
+    k fits; a pair that does not fit the inferred k says the result pooled a different number of reports
+    than Table 1 lists (reported in the note and, once, by the counts check), not that I² and p disagree.
+    """
     published = evidence.table("published_results")
     rows = published[published["i2_pct"].notna() & (published["p_heterogeneity"].notna()
                                                      | published["p_unlabelled"].notna())]
@@ -115,20 +134,33 @@ def check_heterogeneity(evidence) -> CheckResult:
         k, basis = studies_in_result(evidence, row["result_key"])
         fits = {kk: fit_i2_p_k(i2, p, kk) for kk in K_SEARCH}
         fitting = [kk for kk, f in fits.items() if f.consistent]
-        record = {"result_id": row["result_id"], "location": row["location"], "i2_pct": i2, "p_het": p,
-                  "p_label": "heterogeneity" if pd.notna(row["p_heterogeneity"]) else "unlabelled",
+        record = {"result_id": row["result_id"], "result_key": row["result_key"], "location": row["location"],
+                  "i2_pct": i2, "p_het": p, "i2_text": _text(row, "i2_pct"),
+                  "p_text": _text(row, "p_heterogeneity" if pd.notna(row["p_heterogeneity"]) else "p_unlabelled"),
+                  "p_label": ("heterogeneity" if pd.notna(row["p_heterogeneity"])
+                              else "unlabelled, read as heterogeneity (printed beside I²)"),
                   "k_from_data": k, "k_basis": basis,
-                  "k_consistent": ", ".join(str(kk) for kk in fitting) or "none"}
+                  "k_consistent": ", ".join(str(kk) for kk in fitting) or "none", "k_fewer_than_table1": False}
         if k is None or k < 2:
             record.update(q_low=pd.NA, q_high=pd.NA, q_from_i2_low=pd.NA, q_from_i2_high=pd.NA,
-                          p_from_i2_low=pd.NA, p_from_i2_high=pd.NA, status="cannot check")
+                          p_from_i2_low=pd.NA, p_from_i2_high=pd.NA, status="cannot check", note="")
         else:
             fit = fits.get(k) or fit_i2_p_k(i2, p, k)
             q_i2_low, q_i2_high = q_range_from_i2(i2, k)
             record.update(q_low=fit.q_low, q_high=fit.q_high, q_from_i2_low=q_i2_low, q_from_i2_high=q_i2_high,
                           p_from_i2_low=float(stats.chi2.sf(q_i2_high, k - 1)),
                           p_from_i2_high=float(stats.chi2.sf(q_i2_low, k - 1)),
-                          status="consistent" if fit.consistent else "inconsistent")
+                          status="consistent" if fit.consistent else "inconsistent", note="")
+            if k_is_inferred(basis):
+                record["k_inferred"] = True
+                if fit.consistent:
+                    record["note"] = f"k = {fmt_int(k)} inferred from Table 1 ({basis}) fits the printed pair"
+                else:
+                    record["status"] = "consistent" if fitting else "inconsistent"
+                    record["k_fewer_than_table1"] = bool(fitting) and max(fitting) < k
+                    record["note"] = (f"the printed pair fits k = {', '.join(str(kk) for kk in fitting) or 'none'}, not "
+                                      f"the k = {fmt_int(k)} that Table 1 implies ({basis}): the result pooled fewer "
+                                      "reports than Table 1 lists, and the paper gives no reason")
         records.append(record)
     details = pd.DataFrame(records)
     parts = []
@@ -139,11 +171,15 @@ def check_heterogeneity(evidence) -> CheckResult:
         if r.i2_pct == 0:
             why = (f"I² printed as 0% needs Q <= {fmt_num(r.q_from_i2_high)} on {fmt_int(r.k_from_data - 1)} df, "
                    f"so p >= {fmt_p(r.p_from_i2_low)}; "
-                   f"printed p = {fmt_p(r.p_het)}")
+                   f"printed p = {r.p_text}")
         else:
-            why = (f"printed p = {fmt_p(r.p_het)} gives Q = {fmt_num(r.q_low)} to {fmt_num(r.q_high)}, "
-                   f"whereas I² = {fmt_pct(r.i2_pct)} needs Q = {fmt_num(r.q_from_i2_low)} to "
+            why = (f"printed p = {r.p_text} gives Q = {fmt_num(r.q_low)} to {fmt_num(r.q_high)}, "
+                   f"whereas I² = {r.i2_text}% needs Q = {fmt_num(r.q_from_i2_low)} to "
                    f"{fmt_num(r.q_from_i2_high)}, that is p = {fmt_p(r.p_from_i2_low)} to {fmt_p(r.p_from_i2_high)}")
+        if r.k_fewer_than_table1:
+            parts.append(f"{r.result_id}: {r.note} (at k = {fmt_int(r.k_from_data)}, {why}; k that fit both: "
+                         f"{r.k_consistent})")
+            continue
         parts.append(f"{r.result_id} with k = {fmt_int(r.k_from_data)} is {r.status} ({why}; "
                      f"k that fit both: {r.k_consistent})")
     return CheckResult(

@@ -21,7 +21,46 @@ from analysis.format import fmt_num, fmt_p
 from analysis.stats import Z95, half_unit, recover_from_ci
 from analysis.stats.recover import decimals_of
 
-__all__ = ["check_ci_symmetry", "check_p_against_ci", "implied_p_range", "result_scale", "stated_intervals"]
+__all__ = ["P_ROLES", "check_ci_symmetry", "check_p_against_ci", "implied_p_range", "p_value_roles", "result_scale",
+           "stated_intervals"]
+
+#: what an unlabelled p-value is read as: a test of the effect, or a test of heterogeneity.
+P_ROLES = ("effect", "heterogeneity")
+
+
+def _printed(row: pd.Series, column: str) -> str:
+    """A published number as the paper prints it (the loader's ``<column>_text``), else formatted."""
+    text = row.get(f"{column}_text")
+    if isinstance(text, str) and text and text != "nan":
+        return text
+    return fmt_num(row[column]) if pd.notna(row[column]) else ""
+
+
+def p_value_roles(published_results: pd.DataFrame) -> pd.DataFrame:
+    """Each printed p-value that the paper does not label, classified once: "heterogeneity" when an
+    I² is printed beside it (in the same statement, or beside the same p in another statement of the
+    same result), "effect" otherwise (printed with the estimate and its interval only). Columns:
+    result_id, result_key, location, p_printed, p_printed_text, role, evidence."""
+    rows = published_results[published_results["p_unlabelled"].notna()]
+    records = []
+    for _, row in rows.iterrows():
+        p = float(row["p_unlabelled"])
+        siblings = published_results[(published_results["result_key"] == row["result_key"])
+                                     & (published_results["p_unlabelled"] == p)
+                                     & published_results["i2_pct"].notna()]
+        if pd.notna(row["i2_pct"]):
+            role, evidence = "heterogeneity", f"printed beside I² = {_printed(row, 'i2_pct')}% in the same statement"
+        elif not siblings.empty:
+            other = siblings.iloc[0]
+            role, evidence = "heterogeneity", (f"the same p is printed beside I² = {_printed(other, 'i2_pct')}% "
+                                               f"in {other['location']}")
+        else:
+            role, evidence = "effect", "printed with the estimate and its interval, with no I² beside it"
+        records.append({"result_id": row["result_id"], "result_key": row["result_key"], "location": row["location"],
+                        "p_printed": p, "p_printed_text": _printed(row, "p_unlabelled"), "role": role,
+                        "evidence": evidence})
+    return pd.DataFrame(records, columns=["result_id", "result_key", "location", "p_printed", "p_printed_text",
+                                          "role", "evidence"])
 
 
 
@@ -53,7 +92,8 @@ def check_ci_symmetry(evidence) -> CheckResult:
     for _, row in rows.iterrows():
         est, low, high = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
         record = {"result_id": row["result_id"], "location": row["location"], "estimate": est,
-                  "ci_low": low, "ci_high": high, "scale": row["scale"]}
+                  "ci_low": low, "ci_high": high, "scale": row["scale"],
+                  "printed": f"{_printed(row, 'estimate')} ({_printed(row, 'ci_low')} to {_printed(row, 'ci_high')})"}
         if not low <= est <= high:
             record.update(decimals=pd.NA, asymmetry=math.nan, tolerance=math.nan, status="inconsistent",
                           note="estimate lies outside its interval")
@@ -65,7 +105,7 @@ def check_ci_symmetry(evidence) -> CheckResult:
     details = pd.DataFrame(records)
     bad = details[details["status"] == "inconsistent"]
     worst = ", ".join(
-        f"{r.result_id} ({fmt_num(r.estimate)}, {fmt_num(r.ci_low)} to {fmt_num(r.ci_high)}: "
+        f"{r.result_id} ({r.printed}: "
         f"asymmetry {fmt_num(r.asymmetry, 3)} against a rounding tolerance of {fmt_num(r.tolerance, 3)})"
         for r in bad.itertuples()
     )
@@ -110,17 +150,22 @@ def implied_p_range(estimate: float, ci_low: float, ci_high: float, *, scale: st
 
 
 def check_p_against_ci(evidence) -> CheckResult:
-    """(b) Does each printed p-value that is not labelled as a heterogeneity p agree with its CI?
+    """(b) Does each printed p-value read as a test of the effect agree with its CI?
 
-    A 95% CI that excludes the null implies p < 0.05 and the reverse; more precisely the CI
-    implies one p (see :func:`implied_p_range`). The printed p, widened by half a unit of its
-    last decimal, must overlap the implied range. p-values the paper labels as heterogeneity
-    tests are checked against I² in check (c) instead.
+    Each unlabelled p is classified once by :func:`p_value_roles`: one printed beside an I² is a
+    heterogeneity p and is checked against I² in check (c) instead. A 95% CI that excludes the null
+    implies p < 0.05 and the reverse; more precisely the CI implies one p (see :func:`implied_p_range`).
+    The printed p, widened by half a unit of its last decimal, must overlap the implied range.
+    The finding counts distinct results, not statements (a result repeated in the Discussion counts once).
     """
-    rows = stated_intervals(evidence.table("published_results"))
+    published = evidence.table("published_results")
+    roles = p_value_roles(published).set_index("result_id")
+    rows = stated_intervals(published)
     rows = rows[rows["p_unlabelled"].notna()]
     records = []
     for _, row in rows.iterrows():
+        if roles.at[row["result_id"], "role"] != "effect":
+            continue
         est, low, high, scale = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row["scale"]
         p_printed = float(row["p_unlabelled"])
         half_p = half_unit(decimals_of(p_printed))
@@ -129,35 +174,43 @@ def check_p_against_ci(evidence) -> CheckResult:
         excludes_null = not (low <= null <= high)
         agrees = p_printed - half_p <= p_max and p_printed + half_p >= p_min
         records.append({
-            "result_id": row["result_id"], "location": row["location"], "estimate": est, "ci_low": low,
-            "ci_high": high, "scale": scale, "ci_excludes_null": excludes_null, "p_printed": p_printed,
+            "result_id": row["result_id"], "result_key": row["result_key"], "location": row["location"],
+            "estimate": est, "ci_low": low, "ci_high": high,
+            "printed": f"{_printed(row, 'estimate')} ({_printed(row, 'ci_low')} to {_printed(row, 'ci_high')})",
+            "scale": scale, "ci_excludes_null": excludes_null, "p_printed": p_printed,
+            "p_printed_text": roles.at[row["result_id"], "p_printed_text"],
+            "p_role_evidence": roles.at[row["result_id"], "evidence"],
             "p_implied": p, "p_implied_min": p_min, "p_implied_max": p_max,
             "same_conclusion_at_0_05": (p_printed < 0.05) == excludes_null,
-            "i2_printed_beside": pd.notna(row["i2_pct"]),
             "status": "consistent" if agrees else "inconsistent",
         })
     details = pd.DataFrame(records)
+    heterogeneity = roles[roles["role"] == "heterogeneity"]
+    het_text = (f"{heterogeneity['result_key'].nunique()} other result(s) print an unlabelled p beside an I² "
+                f"({', '.join(sorted(set(heterogeneity['result_key'])))}): read as heterogeneity p-values and "
+                "checked against I² in the I² check")
     if details.empty:
-        return CheckResult("p_vs_ci", "p-values against confidence intervals", "No unlabelled p-value was found.",
-                           "Nothing to compare.", "cannot check", details)
+        return CheckResult("p_vs_ci", "p-values against confidence intervals", "No p-value read as an effect test.",
+                           het_text + ".", "cannot check", details)
     bad = details[details["status"] == "inconsistent"]
-    contradict = bad[~bad["same_conclusion_at_0_05"]]
+    keys, bad_keys = details["result_key"].unique(), bad["result_key"].unique()
+    contradict = bad.loc[~bad["same_conclusion_at_0_05"], "result_key"].unique()
     examples = "; ".join(
-        f"{r.result_id}: printed p = {fmt_p(r.p_printed)}, implied p = {fmt_p(r.p_implied)}"
-        for r in bad.itertuples()
+        f"{key}: printed p = {group['p_printed_text'].iloc[0]} with {group['printed'].iloc[0]}, implied p = "
+        f"{fmt_p(group['p_implied'].iloc[0])} ({len(group)} statement{'s' if len(group) > 1 else ''})"
+        for key, group in bad.groupby("result_key", sort=False)
     )
     finding = (
-        f"{len(bad)} of {len(details)} unlabelled p-values differ from the p their interval implies "
-        f"({examples}); {len(contradict)} of them reach the opposite conclusion at the 0.05 level, "
-        f"and {int(bad['i2_printed_beside'].sum())} are printed beside an I², which suggests heterogeneity p-values "
-        "(checked in the I² check)."
-        if len(bad) else f"All {len(details)} unlabelled p-values agree with their intervals."
-    )
+        (f"{len(bad_keys)} of {len(keys)} distinct results whose unlabelled p reads as an effect test differ from "
+         f"the p their interval implies ({examples}); {len(contradict)} of them reach the opposite conclusion "
+         "at the 0.05 level" if len(bad_keys) else
+         f"All {len(keys)} distinct results whose unlabelled p reads as an effect test agree with their intervals")
+        + "; " + het_text + ".")
     return CheckResult(
         check_id="p_vs_ci",
         title="p-values against confidence intervals",
-        tested=("Whether each printed p-value not labelled as a heterogeneity test equals, within rounding, "
-                "the two-sided p for no effect implied by the 95% CI printed with it."),
+        tested=("Whether each printed p-value read as a test of the effect (no I² printed beside it) equals, within "
+                "rounding, the two-sided p for no effect implied by the 95% CI printed with it."),
         finding=finding,
         status=overall_status(details["status"]),
         details=details,
