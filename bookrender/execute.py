@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import string
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -224,18 +223,29 @@ def execute_document(root: Path, doc: Document, extra_env: dict | None = None, l
                                                                                limits.max_output_bytes)
     env = kernel_environment(root, extra_env, connection_dir)
     try:
-        with client.setup_kernel(cwd=str(root), env=env, stderr=subprocess.DEVNULL):
+        with open(client.startup_log, "wb") as startup_log, \
+                client.setup_kernel(cwd=str(root), env=env, stderr=startup_log):
             _run_cells(plan, nb, client, limits)
     except RenderError:
         raise
     except Exception as exc:  # the kernel failed to start
+        said = _tail(client.startup_log)
         raise RenderError(f"{doc.path}: the Jupyter kernel failed to start ({type(exc).__name__}: {exc}). "
-                          f"Check that ipykernel is installed in {sys.executable}'s environment.") from exc
+                          + (f"It wrote:\n{said}\n" if said else "")
+                          + f"Check that ipykernel is installed in {sys.executable}'s environment.") from exc
     finally:
         client.forget_connection_file()
         if own_dir:
             shutil.rmtree(connection_dir, ignore_errors=True)
     return _collect(plan, nb)
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    """The last lines a kernel wrote to its standard error while starting, if any."""
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:])
+    except OSError:
+        return ""
 
 
 def _collect(plan: _Plan, nb) -> ExecutedDocument:

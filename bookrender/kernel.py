@@ -18,14 +18,7 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbclient.util import ensure_async
 
-__all__ = ["BookClient", "message_size", "private_folder"]
-
-def private_folder(parent: Path) -> Path:
-    """A folder only this user can read, for the kernels' connection files."""
-    parent.mkdir(parents=True, exist_ok=True)
-    parent.chmod(0o700)
-    return parent
-
+__all__ = ["BookClient", "message_size"]
 
 def message_size(msg: dict) -> int:
     """The characters of output a kernel message carries (stream text, display data, traceback)."""
@@ -41,7 +34,9 @@ class BookClient(NotebookClient):
     """A notebook client with a private connection file and an output budget for the document."""
 
     def configure(self, connection_dir: Path, limit_bytes: int) -> "BookClient":
-        self.connection_file = str(connection_dir / f"kernel-{uuid.uuid4().hex}.json")
+        name = f"kernel-{uuid.uuid4().hex}"
+        self.connection_file = str(connection_dir / f"{name}.json")
+        self.startup_log = connection_dir / f"{name}.log"  # the kernel's stderr, kept until it is up
         self.limit_bytes = limit_bytes
         self.output_bytes = 0
         self.overflow_cell: int | None = None  # the cell during which the output passed the limit
@@ -53,11 +48,13 @@ class BookClient(NotebookClient):
         return km
 
     def forget_connection_file(self) -> None:
-        """Delete the connection file once the kernel has read it (the manager keeps it in memory)."""
-        try:
-            os.remove(self.connection_file)
-        except OSError:
-            pass
+        """Delete the connection file once the kernel has read it (the manager keeps it in memory),
+        and the kernel's start-up log (the kernel keeps writing to the open, unlinked file)."""
+        for path in (self.connection_file, self.startup_log):
+            try:
+                os.remove(path)
+            except OSError:
+                pass
 
     def output(self, outs, msg, display_id, cell_index):
         if self.overflow_cell is not None:

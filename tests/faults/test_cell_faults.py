@@ -165,3 +165,14 @@ def test_an_object_shown_only_by_its_default_repr_fails_naming_the_cell(mini):
 def test_a_limit_that_is_not_a_positive_number_is_refused(value):
     with pytest.raises(RenderError, match="BOOKRENDER_CELL_TIMEOUT: expected a positive number"):
         Limits.resolve(environ={"BOOKRENDER_CELL_TIMEOUT": value})
+
+
+def test_a_kernel_that_cannot_start_shows_what_it_wrote(mini):
+    chapter = mini / "chapters" / "one.qmd"  # a change, so that the document runs
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    (mini / "sitecustomize.py").write_text("import sys\nsys.stderr.write('this kernel cannot start\\n')\n"
+                                           "raise SystemExit(3)\n", encoding="utf-8")
+    message = failing_build(mini, error=RenderError)
+    assert message.startswith("chapters/one.qmd: the Jupyter kernel failed to start"), message
+    assert "It wrote:\nthis kernel cannot start" in message
+    assert not list((mini / ".bookcache").rglob("kernel-*")), "a connection file or start-up log was left behind"
