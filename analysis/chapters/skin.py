@@ -27,7 +27,8 @@ from analysis.domain.reproduction import published_text, regenerated_text, repro
 from analysis.domain.sensitivity_grid import (GRID_METHODS, POOL_SERIES, full_grid, public_leave_one_out, r_sweep,
                                               sweep_series)
 from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, MIN_PREDICTION_DF, PAPER_SETTINGS, describe
-from analysis.stats import Z95
+from analysis.stats import Z95, correlation_from_paired_p
+from analysis.stats.recover import decimals_of
 from analysis.domain.study_effects import study_effects
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
@@ -74,6 +75,31 @@ def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
         "follow_3_regenerated": regenerated_text(follow_3),
         "follow_3_months": fmt_int(int(follow_3["subgroup_level"])),
         "reproduction": TableView(comparison_table(table, OUTCOME)),
+    }
+
+
+def _implied_r(evidence: Evidence, prepost_label: str) -> dict[str, object]:
+    """A labelled scenario beside the assumed r: the r that the paired-test p of the before/after arm implies,
+    and its change and the public pool at that r."""
+    effects = study_effects(evidence, OUTCOME)
+    arm = effects[effects["r"].notna()].iloc[0]
+    outcomes = evidence.outcomes
+    row = outcomes[(outcomes["arm_id"] == arm["arm_id"]) & (outcomes["outcome"] == OUTCOME)
+                   & (outcomes["statistic"] == "mean_sd_before_after")].iloc[0]
+    implied = correlation_from_paired_p(row["mean_before"], row["sd_before"], row["mean_after"], row["sd_after"],
+                                        int(row["n"]), float(row["p_value"]))
+    at_r = r_sweep(evidence, OUTCOME, PAPER_SETTINGS.with_(rs=(round(implied.r, 2),)))
+    change = at_r[at_r["series"] == sweep_series(prepost_label)].iloc[0]
+    pooled = at_r[at_r["series"] == POOL_SERIES].iloc[0]
+    n_r_dependent = int(effects["r"].notna().sum())
+    return {
+        "implied_p": fmt_num(row["p_value"], decimals_of(float(row["p_value"]))),
+        "implied_r": fmt_num(implied.r, 2),
+        "implied_r_range": f"{fmt_num(implied.r_low, 2)} to {fmt_num(implied.r_high, 2)}",
+        "implied_change": est_ci(change["estimate"], change["ci_low"], change["ci_high"]),
+        "implied_pool": est_ci(pooled["estimate"], pooled["ci_low"], pooled["ci_high"]),
+        "n_r_dependent": fmt_int(n_r_dependent),
+        "n_r_independent": fmt_int(int(effects["yi"].notna().sum()) - n_r_dependent),
     }
 
 
@@ -228,6 +254,7 @@ def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
         "pool_r0": est_ci(*pooled[["estimate", "ci_low", "ci_high"]].iloc[0]),
         "pool_r9": est_ci(*pooled[["estimate", "ci_low", "ci_high"]].iloc[-1]),
     }
+    values.update(_implied_r(evidence, prepost_label))
     values["r_sweep"] = ChartView(
         line_chart_sweep(sweep, "r", "estimate", "ci_low", "ci_high", series="series",
                          x_title="Assumed pre-post correlation r", y_title=_axis_title(evidence),

@@ -30,7 +30,7 @@ from analysis.stats.median_conversion import (
 )
 from analysis.stats.metaregression import MetaRegression, meta_regression
 from analysis.stats.pooling import CI_METHODS, PI_METHODS, POOL_METHODS, Z95, PooledResult, pool
-from analysis.stats.recover import RecoveredEffect, half_unit, recover_from_ci
+from analysis.stats.recover import ImpliedCorrelation, RecoveredEffect, correlation_from_paired_p, half_unit, recover_from_ci
 from analysis.stats.sensitivity import (
     DEFAULT_CORRELATIONS,
     LeaveOneOutResult,
@@ -85,6 +85,8 @@ __all__ = [
     "odds_ratio",
     "pool",
     "recover_from_ci",
+    "correlation_from_paired_p",
+    "ImpliedCorrelation",
     "risk_ratio",
     "subgroup_analysis",
     "tau2_dersimonian_laird",

@@ -15,7 +15,8 @@ from scipy import special
 
 from analysis.stats._validate import check_choice, check_finite, check_level
 
-__all__ = ["SCALES", "RecoveredEffect", "decimals_of", "half_unit", "recover_from_ci"]
+__all__ = ["SCALES", "ImpliedCorrelation", "RecoveredEffect", "correlation_from_paired_p", "decimals_of", "half_unit",
+           "recover_from_ci"]
 
 #: "identity" for differences; "log" for ratios (estimate and bounds must be > 0).
 SCALES = ("identity", "log")
@@ -154,3 +155,53 @@ def recover_from_ci(
         symmetric=symmetric,
         note=note,
     )
+
+
+@dataclass(frozen=True)
+class ImpliedCorrelation:
+    """The pre-post correlation r a published paired-test p implies, with its range over the rounding of p.
+
+    ``r`` is None when no r in [-1, 1] gives that p (the SDs cannot produce the implied SD of the change).
+    """
+
+    r: float | None
+    r_low: float | None
+    r_high: float | None
+    sd_change: float
+    t: float
+    df: int
+
+
+def correlation_from_paired_p(mean_before: float, sd_before: float, mean_after: float, sd_after: float, n: int,
+                              p: float, *, p_decimals: int | None = None) -> ImpliedCorrelation:
+    """The r implied by a two-sided paired t-test p for a change from before/after means and SDs.
+
+    Formulas: t = t_{n-1} quantile at 1 - p/2; SD_change = |after - before| sqrt(n) / t;
+    SD_change² = SD_b² + SD_a² - 2 r SD_b SD_a, so r = (SD_b² + SD_a² - SD_change²) / (2 SD_b SD_a).
+    The range uses p +/- half a unit of its last printed decimal (``p_decimals``, default: p's own).
+    Source: Cochrane Handbook v6.5, section 6.5.2.8 (imputing a correlation from a paired test).
+    """
+    for name, value in (("mean_before", mean_before), ("sd_before", sd_before), ("mean_after", mean_after),
+                        ("sd_after", sd_after), ("p", p)):
+        check_finite(value, name)
+    if sd_before <= 0 or sd_after <= 0:
+        raise ValueError(f"SDs must be > 0, but got {sd_before!r} and {sd_after!r}")
+    if not 0 < p < 1:
+        raise ValueError(f"p must be in (0, 1), but got {p!r}")
+    if isinstance(n, bool) or int(n) != n or n < 2:
+        raise ValueError(f"n must be a whole number >= 2, but got {n!r}")
+    n, df = int(n), int(n) - 1
+    difference = abs(mean_after - mean_before)
+
+    def r_of(p_value: float) -> tuple[float | None, float, float]:
+        t = float(special.stdtrit(df, 1 - p_value / 2))
+        sd_change = difference * math.sqrt(n) / t
+        r = (sd_before ** 2 + sd_after ** 2 - sd_change ** 2) / (2 * sd_before * sd_after)
+        return (r if -1 <= r <= 1 else None), sd_change, t
+
+    r, sd_change, t = r_of(p)
+    half = half_unit(decimals_of(p) if p_decimals is None else p_decimals)
+    ends = [r_of(x)[0] for x in (max(p - half, 1e-300), min(p + half, 1 - 1e-12))]
+    ends = [e for e in ends if e is not None]
+    return ImpliedCorrelation(r=r, r_low=min(ends) if ends else None, r_high=max(ends) if ends else None,
+                              sd_change=sd_change, t=t, df=df)

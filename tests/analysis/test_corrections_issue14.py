@@ -105,3 +105,16 @@ def test_small_k_honesty(evidence):
     lim = limitations.page(evidence)
     assert "below the" in lim.tests_not_computed
     assert "egger_p" not in lim and "begg_p" not in lim
+
+
+def test_paik_implied_r_is_a_labelled_scenario_from_the_data(evidence):
+    from analysis.stats import correlation_from_paired_p
+
+    page = skin.page(evidence)
+    row = evidence.outcomes[(evidence.outcomes["arm_id"] == "paik2021.tofacitinib")
+                            & (evidence.outcomes["statistic"] == "mean_sd_before_after")].iloc[0]
+    implied = correlation_from_paired_p(row["mean_before"], row["sd_before"], row["mean_after"], row["sd_after"],
+                                        int(row["n"]), float(row["p_value"]))
+    assert page.implied_r == f"{implied.r:.2f}"
+    assert int(page.n_r_dependent) == 1  # the sweep varies only this arm
+    assert "page.implied_r" in _qmd("02-skin.qmd") and "varies only" in _qmd("02-skin.qmd")

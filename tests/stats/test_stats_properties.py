@@ -180,3 +180,32 @@ def test_reml_meta_regression_tau2_scales_with_the_variances(data, scale_exp) ->
     base = meta_regression(yi, vi, moderator, method="REML", test="z")
     scaled = meta_regression(yi * c, vi * c * c, moderator * c, method="REML", test="z")
     assert scaled.tau2 == pytest.approx(base.tau2 * c * c, rel=1e-5, abs=1e-9 * c * c * float(vi.mean()))
+
+
+@settings(deadline=None, max_examples=100)
+@given(r=st.floats(min_value=-0.9, max_value=0.95), n=st.integers(min_value=3, max_value=200),
+       sd_before=st.floats(min_value=0.5, max_value=30), sd_after=st.floats(min_value=0.5, max_value=30),
+       change=st.floats(min_value=0.5, max_value=30))
+def test_correlation_from_paired_p_inverts_the_paired_t_test(r, n, sd_before, sd_after, change) -> None:
+    """r -> SD of the change -> paired t -> p, then back: the implied r is the r we started from."""
+    from scipy import special
+
+    from analysis.stats import correlation_from_paired_p
+
+    sd_change = math.sqrt(sd_before ** 2 + sd_after ** 2 - 2 * r * sd_before * sd_after)
+    t = change * math.sqrt(n) / sd_change
+    p = float(2 * special.stdtr(n - 1, -t))
+    if not 1e-12 < p < 1 - 1e-9:
+        return
+    implied = correlation_from_paired_p(10.0, sd_before, 10.0 - change, sd_after, n, p, p_decimals=15)
+    assert implied.r == pytest.approx(r, abs=1e-6)
+    assert implied.r_low <= implied.r <= implied.r_high
+
+
+def test_paik_2021_p_implies_a_correlation_near_0_7() -> None:
+    """The worked case of issue #14 (means and SDs from the abstract, p = 0.0005, n = 10)."""
+    from analysis.stats import correlation_from_paired_p
+
+    implied = correlation_from_paired_p(28, 15.4, 9.5, 8.5, 10, 0.0005)
+    assert implied.r == pytest.approx(0.715, abs=0.001)
+    assert implied.r_low == pytest.approx(0.702, abs=0.001) and implied.r_high == pytest.approx(0.729, abs=0.001)
