@@ -176,10 +176,14 @@ def survival_comparison(evidence) -> pd.DataFrame:
         rows.append({"what": f"{r['study']} (counts not public)", "measure": "risk ratio", "estimate": math.nan,
                      "ci_low": math.nan, "ci_high": math.nan, "tier": r["tier"], "source": "no public source"})
     for _, r in ratios[ratios["rr"].notna()].iterrows():
+        assumed = r["tier"] == "derived"  # counts derived from survival percentages: an assumption
         for measure, key in (("risk ratio", "rr"), ("odds ratio", "or")):
-            rows.append({"what": f"{r['study']}, {r['time_point']} ({r['counts']})", "measure": measure,
+            rows.append({"what": f"{r['study']}, {r['time_point']} ({r['counts']}{', assumed counts' if assumed else ''})",
+                         "measure": measure,
                          "estimate": r[key], "ci_low": r[f"{key}_ci_low"], "ci_high": r[f"{key}_ci_high"],
-                         "tier": r["tier"], "source": "computed from the counts"})
+                         "tier": r["tier"],
+                         "source": ("computed from counts that " + COUNT_ASSUMPTION if assumed
+                                    else "computed from the counts")})
     outcomes = evidence.table("outcomes")
     labels = evidence.study_labels()
     for _, h in outcomes[(outcomes["outcome"] == "death") & (outcomes["statistic"] == "hazard_ratio_ci")].iterrows():

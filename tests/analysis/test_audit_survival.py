@@ -69,6 +69,8 @@ def test_paper_rr_differs_from_every_fan_ratio(evidence):
     fan = comparison[comparison["what"].str.startswith("Fan 2022") & comparison["measure"].isin(["risk ratio", "odds ratio"])]
     assert len(fan) == 4
     assert (abs(fan["estimate"] - 0.48) > 0.005).all()
+    # counts derived from survival percentages are labelled an assumption wherever the ratios appear
+    assert fan["what"].str.contains("assumed counts").all() and fan["source"].str.contains("censored").all()
     hr = comparison[comparison["measure"] == "hazard ratio (adjusted)"].iloc[0]
     assert (hr["estimate"], hr["tier"]) == (0.438, "secondary")
     forest_plot(ratio_forest_frame(comparison), null_value=1, log_scale=True, measure_label="Ratio")
