@@ -260,7 +260,8 @@ class SmallStudyCheck:
             parts.append(f"Begg's exact test cannot give p below {fmt_num(self.begg_min_p, 2)} with "
                          f"{fmt_int(self.k_public)} effects")
         if self.egger_t_critical is not None:
-            parts.append(f"Egger's test has {fmt_int(self.k_public - 2)} degree(s) of freedom and needs |t| above "
+            df = self.k_public - 2
+            parts.append(f"Egger's test has {fmt_int(df)} degree{'' if df == 1 else 's'} of freedom and needs |t| above "
                          f"{fmt_num(self.egger_t_critical, 1)} for p < 0.05")
         return "; ".join(parts)
 

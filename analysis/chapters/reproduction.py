@@ -67,11 +67,19 @@ def _checks(evidence: Evidence) -> dict[str, object]:
     found and its details table."""
     results = run_all_checks(evidence)
     summary = checks_table(results)
+    key_of = dict(zip(evidence.published_results["result_id"], evidence.published_results["result_key"]))
+    findings = set()
+    for result in results:
+        bad = result.details[result.details["status"] == "inconsistent"] if "status" in result.details else []
+        for _, row in (bad.iterrows() if len(bad) else []):
+            item = row.get("result_id", row.get("item", row.get("subgroup_factor")))
+            findings.add((result.check_id, key_of.get(item, item)))
     values = {
         "n_checks": fmt_int(len(results)),
         "n_checks_inconsistent": fmt_int(int((summary["status"] == "inconsistent").sum())),
         "n_items": fmt_int(int(summary[["n_consistent", "n_inconsistent", "n_cannot_check"]].to_numpy().sum())),
         "n_items_inconsistent": fmt_int(int(summary["n_inconsistent"].sum())),
+        "n_findings_distinct": fmt_int(len(findings)),
         "checks": TableView(summary[["check_id", "title", "status", "n_consistent", "n_inconsistent",
                                      "n_cannot_check"]], column_labels={
             "check_id": "Check", "title": "What", "status": "Status", "n_consistent": "Consistent",

@@ -155,8 +155,9 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         pi = f"{fmt_num(result.pi_low)} to {fmt_num(result.pi_high)}"
     else:
         # a prediction interval on t with 1 df is the quantile's, not the data's: not drawn, not printed
-        df_text = "no" if result.pi_df is None else fmt_int(result.pi_df)
-        pi = (f"not computed (with k = {fmt_int(result.k)} it would rest on t with {df_text} degree(s) of freedom; "
+        df_text = ("no degrees" if result.pi_df is None else
+                   f"{fmt_int(result.pi_df)} degree{'' if result.pi_df == 1 else 's'}")
+        pi = (f"not computed (with k = {fmt_int(result.k)} it would rest on t with {df_text} of freedom; "
               f"the book shows one from {fmt_int(MIN_PREDICTION_DF)} degrees of freedom on)")
         result = dataclasses.replace(result, pi_low=None, pi_high=None)
     missing_labels = " and ".join(effects.loc[effects["tier"] == "missing", "label"])
