@@ -20,6 +20,10 @@ import jinja2
 from bookrender import __version__
 from bookrender.errors import RenderError, ToolMissingError
 
+__all__ = ["ASSETS", "BookInfo", "PageInfo", "SiteLinks", "add_figure_provenance", "add_heading_anchors",
+           "citation_order", "copy_assets", "finish_site", "page_references", "provenance", "relative", "render_page",
+           "search_entries", "site_links", "with_book_citations", "write_search_index"]
+
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
 ASSET_FILES = ("book.css", "site.js", "search.js", "charts.js")
