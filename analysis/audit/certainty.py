@@ -584,11 +584,12 @@ def bottom_line(rows: Sequence[SofRow], evidence: Evidence) -> BottomLine:
                f"public study-level data ({fmt_int(n_regen)} of {fmt_int(len(pooled))} pooled results can be "
                f"recomputed), and complete harms reporting (seriousness not stated for {fmt_int(not_stated)} of "
                f"{fmt_int(len(study_rows))} adverse events in the paper's Table 4).")
-    nxt = "Look next for randomised, placebo-controlled trials that report skin, muscle and harms outcomes per patient"
+    nxt = "Look next for randomised trials"
     if "new_studies" in evidence.tables:
         new = evidence.table("new_studies")
         randomised = new[new["randomised"].fillna(False).astype(bool)]
         if not randomised.empty:
             nxt += " (" + fmt_list(randomised["label"]) + " in the New evidence chapter)"
-    nxt += ", and for any study that includes polymyositis."
+    nxt += (" that report skin, muscle and harms outcomes with their spread, and for any study that includes "
+            "polymyositis.")
     return BottomLine(claims=claims, supports=supports, missing=missing, next=nxt)
