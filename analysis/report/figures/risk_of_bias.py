@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.frames import Column, check_frame
 from analysis.report.figures.theme import NEUTRAL_GREY, OKABE_ITO
 from analysis.format import is_missing
@@ -103,8 +104,9 @@ def _judged(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) -> alt.HConcatChart | alt.LayerChart:
-    """One grid per tool (JBI, then NOS), studies as rows and items as columns."""
+def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) -> ResponsiveChart:
+    """One grid per tool (JBI, then NOS), studies as rows and items as columns; the grids stand side by
+    side when the width allows, else one above the other."""
     judged = _judged(frame)
     present = [n for n in JUDGEMENTS if n in set(judged["judgement"])]
     color = alt.Color("judgement:N", title="Judgement",
@@ -113,7 +115,7 @@ def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) 
     tooltip = [alt.Tooltip("study:N", title="Study"), alt.Tooltip("item:N", title="Item"),
                alt.Tooltip("item_text:N", title="Question"), alt.Tooltip("score_text:N", title="Score"),
                alt.Tooltip("judgement:N", title="Judgement")]
-    grids = []
+    parts = []
     for tool in [t for t in TOOLS if t in set(judged["tool"])]:
         rows = judged[judged["tool"] == tool]
         items = rows["item"].drop_duplicates().tolist()
@@ -126,10 +128,23 @@ def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) 
         circles = base.mark_circle(size=CELL_PX * 18, opacity=1).encode(color=color)
         # near-black symbols: contrast of at least 5:1 on every judgement colour
         symbols = base.mark_text(fontWeight="bold", fontSize=13, color="#1a1a1a").encode(text="symbol:N")
-        grids.append(alt.layer(circles, symbols).properties(
-            width=CELL_PX * len(items), height=CELL_PX * len(studies), title=alt.Title(TOOLS[tool], fontSize=13)))
-    chart = grids[0] if len(grids) == 1 else alt.hconcat(*grids, spacing=40).resolve_scale(color="shared")
-    return chart.properties(title=title) if title is not None else chart
+        label_px = 7.5 * max(len(str(v)) for v in studies) + 16
+        parts.append((alt.layer(circles, symbols).properties(
+            width=CELL_PX * len(items), height=CELL_PX * len(studies), title=alt.Title(TOOLS[tool], fontSize=13)),
+            label_px + CELL_PX * len(items)))
+
+    def build(width: int) -> alt.HConcatChart | alt.VConcatChart | alt.LayerChart:
+        """Side by side when both grids fit the width, else one above the other (phones, the printed page)."""
+        grids = [grid for grid, _ in parts]
+        if len(grids) == 1:
+            chart = grids[0]
+        elif sum(w for _, w in parts) + 40 * (len(parts) - 1) <= width:
+            chart = alt.hconcat(*grids, spacing=40).resolve_scale(color="shared")
+        else:
+            chart = alt.vconcat(*grids, spacing=24).resolve_scale(color="shared")
+        return chart.properties(title=title) if title is not None else chart
+
+    return ResponsiveChart(build)
 
 
 def _legend_labels(present: list[str]) -> str:
