@@ -128,3 +128,15 @@ def test_5_distinct_findings_count_a_repeated_result_once(evidence):
     front = index.page(evidence)
     # the I² check no longer fails on a k the site inferred, so not every family finds an inconsistency
     assert int(front.n_checks_failed) < int(front.n_checks)
+
+
+def test_11_check_findings_quote_published_numbers_as_printed(evidence):
+    from analysis.audit.consistency import check_subgroups_against_overall, check_text_against_tables
+
+    published = evidence.published_results.set_index("result_id")
+    ui = published.at["ck.unit.ui.results", "estimate_text"]
+    text = check_text_against_tables(evidence).details.set_index("item")
+    assert f"UI: {ui}" in text.at["CK results all decreased", "data_give"]
+    rux = published.loc["cdasi.drug.rux.abstract"]
+    subgroups = check_subgroups_against_overall(evidence).details.set_index("subgroup_factor")
+    assert f"95% CI {rux['ci_low_text']} to {rux['ci_high_text']}" in subgroups.at["drug", "subgroups"]

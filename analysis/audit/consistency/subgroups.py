@@ -25,6 +25,14 @@ from analysis.format import est_ci, fmt_num
 from analysis.stats import Z95, half_unit, pool, recover_from_ci
 from analysis.stats.recover import decimals_of
 
+def _as_printed(row: pd.Series) -> str:
+    """"est (95% CI low to high)" with the digits the paper printed (the loader's ``*_text`` columns)."""
+    texts = [row.get(f"{c}_text") for c in ("estimate", "ci_low", "ci_high")]
+    if all(isinstance(t, str) and t and t != "nan" for t in texts):
+        return f"{texts[0]} (95% CI {texts[1]} to {texts[2]})"
+    return est_ci(row["estimate"], row["ci_low"], row["ci_high"])
+
+
 __all__ = ["SUBGROUP_FACTORS", "combine_subgroups", "check_subgroups_against_overall"]
 
 #: subgroup factors whose levels, together, hold every study of the overall CDASI analysis.
@@ -106,8 +114,8 @@ def check_subgroups_against_overall(evidence, outcome: str | None = None) -> Che
             for name in ("estimate", "ci_low", "ci_high")
         )
         records.append({
-            "subgroup_factor": factor, "subgroups": "; ".join(f"{r.subgroup_level} {est_ci(r.estimate, r.ci_low, r.ci_high)}"
-                                                              for r in subs.itertuples()),
+            "subgroup_factor": factor, "subgroups": "; ".join(f"{r['subgroup_level']} {_as_printed(r)}"
+                                                              for _, r in subs.iterrows()),
             "combined_estimate": combo["estimate"], "combined_ci_low": combo["ci_low"],
             "combined_ci_high": combo["ci_high"], "combined_estimate_min": combo["estimate_min"],
             "combined_estimate_max": combo["estimate_max"], "combined_ci_low_min": combo["ci_low_min"],

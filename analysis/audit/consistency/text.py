@@ -40,9 +40,16 @@ def direction_rows(published: pd.DataFrame, lower_is_better: frozenset[str]) -> 
             continue
         ok = (r["estimate"] > 0) == (sign > 0)
         rows.append({"item": f"direction word of {r['result_id']}", "location": r["location"],
-                     "text_says": r["direction_word"], "data_give": f"estimate {fmt_num(r['estimate'])}",
+                     "text_says": r["direction_word"], "data_give": f"estimate {_as_printed(r)}",
                      "status": "consistent" if ok else "inconsistent"})
     return pd.DataFrame(rows)
+
+
+def _as_printed(row, column: str = "estimate") -> str:
+    """A published number as the paper prints it (the loader's ``<column>_text``), else formatted."""
+    text = row.get(f"{column}_text") if hasattr(row, "get") else getattr(row, f"{column}_text", None)
+    return text if isinstance(text, str) and text and text != "nan" else fmt_num(row[column] if hasattr(row, "get")
+                                                                                   else getattr(row, column))
 
 
 def _one_per_key(rows: pd.DataFrame) -> pd.DataFrame:
@@ -60,11 +67,11 @@ def claim_rows(evidence) -> pd.DataFrame:
     ck = _one_per_key(stated[(stated["outcome"] == "ck") & (stated["analysis"] == "subgroup")])
     s = statement(statements, "ck_all_decreased")
     rows.append({"item": "CK results all decreased", "location": s.location, "text_says": s.claim,
-                 "data_give": "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in ck.itertuples()),
+                 "data_give": "; ".join(f"{r['subgroup_level']}: {_as_printed(r)}" for _, r in ck.iterrows()),
                  "status": "consistent" if (ck["estimate"] < 0).all() else "inconsistent"})
 
     drug = _one_per_key(stated[stated["subgroup_factor"] == "drug"]).sort_values("estimate")
-    order = "; ".join(f"{r.subgroup_level}: {fmt_num(r.estimate)}" for r in drug.itertuples())
+    order = "; ".join(f"{r['subgroup_level']}: {_as_printed(r)}" for _, r in drug.iterrows())
     s = statement(statements, "rux_least_noticeable")
     smallest = drug.iloc[-1]["subgroup_level"]
     rows.append({"item": "drug with the least CDASI reduction", "location": s.location, "text_says": s.claim,
@@ -78,7 +85,8 @@ def claim_rows(evidence) -> pd.DataFrame:
     s = statement(statements, "combination_better")
     combo, alone = regimen.loc["cdasi.regimen.combination", "estimate"], regimen.loc["cdasi.regimen.alone", "estimate"]
     rows.append({"item": "combination against monotherapy", "location": s.location, "text_says": s.claim,
-                 "data_give": f"combination {fmt_num(combo)}; alone {fmt_num(alone)}",
+                 "data_give": (f"combination {_as_printed(regimen.loc['cdasi.regimen.combination'])}; "
+                               f"alone {_as_printed(regimen.loc['cdasi.regimen.alone'])}"),
                  "status": "consistent" if combo < alone else "inconsistent"})
 
     levels = sorted(int(x) for x in published.loc[published["subgroup_factor"] == "follow_up_months", "subgroup_level"].unique())
