@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.domain.contracts import require_columns
+from analysis.audit.death_ratios import COUNT_ASSUMPTION
 from analysis.format import is_missing
 
 __all__ = [
@@ -147,7 +148,8 @@ def deaths_table(adverse_events: pd.DataFrame, outcomes: pd.DataFrame, labels: d
     """Deaths per study and arm: Table 4's death column, the all-study statement, and death
     counts from primary/secondary sources (with time point and denominator).
 
-    Columns: study, arm_id, time_point, deaths, total, tier, source_id, location.
+    Columns: study, arm_id, time_point, deaths, total, tier, source_id, location, assumption (what a count
+    derived from a survival percentage assumes, :data:`analysis.audit.death_ratios.COUNT_ASSUMPTION`).
     """
     _require(adverse_events, _AE_COLUMNS, "adverse_events")
     _require(outcomes, _OUTCOME_COLUMNS, "outcomes")
@@ -155,13 +157,15 @@ def deaths_table(adverse_events: pd.DataFrame, outcomes: pd.DataFrame, labels: d
     for _, row in adverse_events[adverse_events["category"] == "death"].iterrows():
         rows.append({"study_id": row["study_id"], "study": _label(labels, row["study_id"]), "arm_id": row["arm_id"],
                      "time_point": "not stated", "deaths": _int_or_na(row["deaths"]), "total": pd.NA,
-                     "tier": row["tier"], "source_id": row["source_id"], "location": row["location"]})
+                     "tier": row["tier"], "source_id": row["source_id"], "location": row["location"],
+                     "assumption": ""})
     counted = outcomes[(outcomes["outcome"] == "death") & (outcomes["statistic"] == "events_total")]
     for _, row in counted.iterrows():
         rows.append({"study_id": row["study_id"], "study": _label(labels, row["study_id"]), "arm_id": row["arm_id"],
                      "time_point": row["time_point"], "deaths": _int_or_na(row["events"]),
                      "total": _int_or_na(row["total"]), "tier": row["tier"], "source_id": row["source_id"],
-                     "location": row["location"]})
+                     "location": row["location"],
+                     "assumption": COUNT_ASSUMPTION if row["tier"] == "derived" else ""})
     out = pd.DataFrame(rows)
     order = {s: i for i, s in enumerate(labels)}
     out["_order"] = [order.get(s, len(order)) if not is_missing(s) else len(order) for s in out["study_id"]]

@@ -150,6 +150,9 @@ def test_real_summary_and_tables(real):
     assert pd.isna(serious.at["Min 2022", "serious_patients"])            # not stated, not 0
     deaths = deaths_table(evidence.adverse_events, evidence.outcomes, labels)
     assert set(deaths["tier"]) == {"paper", "derived"}
+    # counts derived from Kaplan-Meier percentages say what they assume (issue #14)
+    assert (deaths.loc[deaths["tier"] == "derived", "assumption"].str.contains("censored")).all()
+    assert (deaths.loc[deaths["tier"] != "derived", "assumption"] == "").all()
     side = side_by_side(evidence.adverse_events, evidence.outcomes, labels, flags).set_index("study")
     assert side.at["Le Voyer 2021", "flags"] == 2 and side.at["Fan 2022", "flags"] == 4
 
