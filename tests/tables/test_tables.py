@@ -150,3 +150,14 @@ def test_verdicts_are_labels_that_keep_their_words():
     table = pipe_table(pd.DataFrame({"result": ["a", "b"], "verdict": ["reproduced", "not <b>public</b>"]}))
     assert "[reproduced]{.verdict .verdict-reproduced}" in table
     assert "[not \\<b\\>public\\<\\/b\\>]{.verdict .verdict-not-b-public-b}" in table
+
+
+def test_an_estimate_and_its_interval_stay_on_one_line():
+    import pandas as pd
+
+    from analysis.report.tables.markdown import pipe_table
+
+    table = pipe_table(pd.DataFrame({"r": ["-16.33 (95% CI -22.25 to -10.40)", "0.48 (0.27 to 0.86)", "a to b"]}))
+    assert "[\\-16\\.33 \\(95\\% CI \\-22\\.25 to \\-10\\.40\\)]{.nowrap}" in table
+    assert "[0\\.48 \\(0\\.27 to 0\\.86\\)]{.nowrap}" in table
+    assert "| a to b |" in table

@@ -98,7 +98,9 @@ MAX_RULE_WIDTH = 30
 LABEL_COLUMNS = {"verdict": "verdict"}
 
 
-_SPAN = re.compile(r"^\[(.*)\]\{\.[a-z-]+ \.[a-z0-9-]+\}$")
+_SPAN = re.compile(r"^\[(.*)\]\{\.[a-z-]+(?: \.[a-z0-9-]+)?\}$")
+#: an estimate with its interval ("-16.33 (95% CI -22.25 to -10.40)", "0.48 (0.27 to 0.86)"): one line on the site
+_INTERVAL = re.compile(r"^-?\d[\d.,]*%? \((?:95% CI )?-?\d[\d.,]*%? to -?\d[\d.,]*%?\)$")
 
 
 def label_span(escaped: str, text: str, prefix: str) -> str:
@@ -144,6 +146,8 @@ def pipe_table(
         text = cell_text(value, digits=per_column_digits.get(column), missing=missing)
         if column in LABEL_COLUMNS and not is_missing(value):
             return label_span(md_escape(text), text, LABEL_COLUMNS[column])
+        if _INTERVAL.match(text):
+            return f"[{md_escape(text)}]{{.nowrap}}"
         return md_escape(text)
 
     body = [[shown(c, value) for c, value in zip(columns, row)] for row in frame.itertuples(index=False, name=None)]
