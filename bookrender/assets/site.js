@@ -234,11 +234,29 @@
     window.addEventListener("resize", mark);
   }
 
+  // On a phone a table of four or more columns reads as one card per row (book.css, .stack-on-phone):
+  // each cell is labelled with its column's header, which is given here as data-label.
+  function setupPhoneTables() {
+    document.querySelectorAll("#quarto-document-content table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (heads.length < 4) { return; }
+      table.classList.add("stack-on-phone");
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (heads[i]) { cell.setAttribute("data-label", heads[i]); }
+        });
+      });
+    });
+  }
+
   function start() {
     setupTheme();
     setupScrollSpy();
     setupBackToTop();
     setupPreviews();
+    setupPhoneTables();
     setupScrollRegions();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
