@@ -26,6 +26,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.frames import Column, check_frame
 from analysis.format import fmt_int, is_missing
 
@@ -65,18 +66,20 @@ def arrow_targets(value: object) -> tuple[str, ...]:
     return tuple(item.strip() for item in str(value).split(ARROW_SEPARATOR))
 
 
-def _box_lines(row: pd.Series) -> list[str]:
-    lines = textwrap.wrap(row["label"], WRAP_CHARS) or [""]
+def _box_lines(row: pd.Series, wrap_chars: int = WRAP_CHARS) -> list[str]:
+    lines = textwrap.wrap(row["label"], wrap_chars) or [""]
     lines.append(f"n = {fmt_int(row['count'], missing=NOT_REPORTED)}")
     reasons = row.get("reasons")
     if not is_missing(reasons) and reasons.strip():
         for reason in reasons.splitlines():
-            lines.extend(textwrap.wrap(reason, WRAP_CHARS, initial_indent="", subsequent_indent="  "))
+            lines.extend(textwrap.wrap(reason, wrap_chars, initial_indent="", subsequent_indent="  "))
     return lines
 
 
-def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate the stages and return (boxes, arrows) in pixel coordinates.
+def prisma_layout(frame: pd.DataFrame, *, box_width: float = BOX_WIDTH_PX,
+                  column_gap: float = COLUMN_GAP_PX) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate the stages and return (boxes, arrows) in pixel coordinates (boxes ``box_width`` wide,
+    their text wrapped to fit).
 
     boxes: stage_id, x, x2, y, y2, text (lines joined by "\\n"), count_text, label, reasons_text.
     arrows: from, to, x, y, x2, y2, direction ("down" or "right").
@@ -118,7 +121,8 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     problems.raise_if_any()
 
     stages = frame.reset_index(drop=True)
-    lines = {r["stage_id"]: _box_lines(r) for _, r in stages.iterrows()}
+    wrap_chars = max(12, int(WRAP_CHARS * box_width / BOX_WIDTH_PX))
+    lines = {r["stage_id"]: _box_lines(r, wrap_chars) for _, r in stages.iterrows()}
     n_rows = int(stages["row"].max()) + 1
     row_height = [
         max([len(lines[s]) for s, (_, r) in place.items() if r == i] or [1]) * LINE_HEIGHT_PX + 2 * PADDING_PX
@@ -130,10 +134,10 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     boxes = []
     for _, r in stages.iterrows():
         c, i = place[r["stage_id"]]
-        x = left + c * (BOX_WIDTH_PX + COLUMN_GAP_PX)
+        x = left + c * (box_width + column_gap)
         height = len(lines[r["stage_id"]]) * LINE_HEIGHT_PX + 2 * PADDING_PX
         boxes.append({
-            "stage_id": r["stage_id"], "x": float(x), "x2": float(x + BOX_WIDTH_PX),
+            "stage_id": r["stage_id"], "x": float(x), "x2": float(x + box_width),
             "y": float(row_top[i]), "y2": float(row_top[i] + height), "row_mid": float(row_top[i] + row_height[i] / 2),
             "text": "\n".join(lines[r["stage_id"]]), "label": r["label"],
             "count_text": fmt_int(r["count"], missing=NOT_REPORTED),
@@ -159,9 +163,23 @@ def prisma_layout(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return boxes, arrows
 
 
-def prisma_flow(frame: pd.DataFrame, *, title: str | alt.Title | None = None) -> alt.LayerChart:
-    """The flow diagram: white boxes with black borders, centred text, arrows between boxes."""
-    boxes, arrows = prisma_layout(frame)
+def prisma_flow(frame: pd.DataFrame, *, title: str | alt.Title | None = None) -> ResponsiveChart:
+    """The flow diagram: white boxes with black borders, centred text, arrows between boxes; the boxes
+    narrow (and their text wraps) to fit the width the chart is drawn at."""
+    prisma_layout(frame)  # problems are raised here, not when drawn
+    columns = int(frame["column"].max()) + 1
+    left = PHASE_STRIP_PX if "phase" in frame else 0
+
+    def build(width: int) -> alt.LayerChart:
+        gap = COLUMN_GAP_PX if width >= 560 else 28
+        box = max(140.0, min(float(BOX_WIDTH_PX), (width - left - 4 - gap * (columns - 1)) / columns))
+        return _draw(frame, title, box, gap)
+
+    return ResponsiveChart(build)
+
+
+def _draw(frame: pd.DataFrame, title, box_width: float, column_gap: float) -> alt.LayerChart:
+    boxes, arrows = prisma_layout(frame, box_width=box_width, column_gap=column_gap)
     px = {"scale": None, "axis": None}
     tooltip = [alt.Tooltip("label:N", title="Stage"), alt.Tooltip("count_text:N", title="n"),
                alt.Tooltip("reasons_text:N", title="Reasons")]
