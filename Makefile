@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium clean release
+.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium fonts clean release
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-render: $(STAMP)
+render: $(STAMP) fonts
 	$(PY) -m bookrender render $(RENDER_ARGS)
 
-render-fresh: $(STAMP)
+render-fresh: $(STAMP) fonts
 	$(PY) -m bookrender render --no-cache $(RENDER_ARGS)
+
+# DejaVu Sans, the charts' font, from Debian's fonts-dejavu-core: the PDF embeds it (bookrender/pdf.py).
+fonts:
+	@if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "The PDF's charts need DejaVu Sans: run 'sudo apt-get install fonts-dejavu-core' (else they print in Libertinus Serif)."; \
+	fi
 
 # Debian's Chromium serves the browser tests (Playwright's own browser download does not work offline).
 chromium:
