@@ -9,6 +9,7 @@ from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, prisma_flow
 from analysis.report.figures.forest import forest_plot
+from analysis.report.forest_frames import heterogeneity_text
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_pct
 from analysis.report.tables import TableView
 
@@ -34,6 +35,7 @@ def _death(evidence: Evidence) -> dict[str, object]:
         rows.append(dict(row_order=len(rows), label="Pooled (random effects, DL)", row_type="overall",
                          estimate=rr, ci_low=low, ci_high=high, tier="derived", n=int((effects["total_jak"] + effects["total_ctrl"]).sum()),
                          weight_pct=100.0, source="this update"))
+        rows.append(dict(row_order=len(rows), label=heterogeneity_text(death.pooled), row_type="note"))
         values["death_rr"] = est_ci(rr, low, high)
         values["death_i2"] = fmt_pct(death.pooled.i2_pct)
     frame = pd.DataFrame(rows)
@@ -41,7 +43,8 @@ def _death(evidence: Evidence) -> dict[str, object]:
         forest_plot(frame, null_value=1, log_scale=True, better="lower",
                     direction_words=("favours JAK inhibitor", "favours control"), measure_label="Risk ratio (JAK inhibitor / comparator)"),
         alt_text=("Forest plot on a log risk-ratio axis: " + "; ".join(
-            f"{r['label']} {est_ci(r['estimate'], r['ci_low'], r['ci_high'])}" for r in rows) + "."),
+            f"{r['label']} {est_ci(r['estimate'], r['ci_low'], r['ci_high'])}" for r in rows if r["row_type"] != "note")
+            + "."),
         data=frame)
     table = effects.assign(rr_ci=[est_ci(a, b, c) for a, b, c in zip(effects["rr"], effects["ci_low"], effects["ci_high"])])
     values["death_table"] = TableView(
