@@ -164,7 +164,8 @@ def page(evidence: Evidence | None = None) -> Page:
     values["forest"] = ChartView(
         forest_plot(forest, null_value=1, log_scale=True, better="lower",
                     direction_words=("favours JAK inhibitor", "favours control"),
-                    measure_label="Ratio of death, tofacitinib against control (log scale)"),
+                    measure_label="Ratio of death, tofacitinib against control (log scale)",
+                    title="Death in anti-MDA5 ADM-ILD: tofacitinib against control"),
         alt_text=(f"Forest plot of death ratios on a log axis. Paper, pooled risk ratio {paper_rr}. "
                   f"{chen}: counts not public. {fan} risk ratio {values['six_rr']} at 6 months and {values['year_rr']} "
                   f"at 1 year; odds ratio {values['six_or']} at 6 months and {values['year_or']} at 1 year; "
