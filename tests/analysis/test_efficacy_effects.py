@@ -25,8 +25,7 @@ def evidence():
 
 
 def test_public_api_is_pinned():
-    assert settings_module.__all__ == ["AnalysisSettings", "PAPER_SETTINGS", "ESTIMATOR_NAMES", "INTERVAL_NAMES",
-                                       "ESTIMATOR_SHORT_NAMES", "INTERVAL_SHORT_NAMES", "describe"]
+    assert settings_module.__all__ == ['MIN_PREDICTION_DF', 'AnalysisSettings', 'PAPER_SETTINGS', 'PAPER_POSSIBLE_ESTIMATORS', 'possible_settings_sentence', 'ESTIMATOR_NAMES', 'INTERVAL_NAMES', 'ESTIMATOR_SHORT_NAMES', 'INTERVAL_SHORT_NAMES', 'describe']
     assert provenance.__all__ == ["LEGEND_MEANINGS", "TIERS", "TIER_DEFINITIONS", "tier_table"]
     assert "study_effects" in study_effects_module.__all__
 

@@ -96,7 +96,8 @@ EXPECTED_API = [
     "median_iqr_range_to_mean_sd", "median_iqr_to_mean_sd", "median_range_to_mean_sd",
     "meta_regression", "method_grid", "odds_ratio", "pool", "recover_from_ci", "risk_ratio",
     "subgroup_analysis", "tau2_dersimonian_laird", "tau2_estimate", "tau2_paule_mandel", "tau2_reml",
-    "tau2_qprofile_ci", "typical_within_variance", "Z95", "half_unit",
+    "tau2_qprofile_ci", "typical_within_variance", "Z95", "half_unit", "correlation_from_paired_p",
+    "ImpliedCorrelation",
 ]
 
 
