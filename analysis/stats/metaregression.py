@@ -9,6 +9,7 @@ import numpy as np
 from scipy import special
 
 from analysis.stats._validate import as_effects, check_choice
+from analysis.stats.rootfinding import brent_zeroin
 
 __all__ = ["METAREG_METHODS", "METAREG_TESTS", "MetaRegression", "meta_regression"]
 
@@ -44,14 +45,37 @@ def _projection(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.diag(w) - xw @ inv @ xw.T, inv
 
 
+def _reml_score(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
+    """The REML score (derivative of the restricted log-likelihood in tau²): (y'PPy - tr P) / 2."""
+    p, _ = _projection(x, 1.0 / (v + tau2))
+    py = p @ y
+    return 0.5 * (float(py @ py) - float(np.trace(p)))
+
+
+def _reml_loglik(y: np.ndarray, v: np.ndarray, x: np.ndarray, tau2: float) -> float:
+    """Restricted log-likelihood (up to a constant): -(sum log(v_i + tau²) + log det X'WX + y'Py) / 2."""
+    w = 1.0 / (v + tau2)
+    p, inv = _projection(x, w)
+    _, logdet = np.linalg.slogdet(np.linalg.inv(inv))
+    return -0.5 * (float(np.sum(np.log(v + tau2))) + float(logdet) + float(y @ p @ y))
+
+
+#: Fisher-scoring steps before the REML estimate is taken by root-finding on the score instead.
+_FISHER_STEPS = 100
+
+
 def _tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray, start: float) -> float:
-    """REML tau² by Fisher scoring: tau² += (y'PPy - tr P) / tr(PP), kept >= 0.
+    """REML tau² by Fisher scoring: tau² += (y'PPy - tr P) / tr(PP), kept >= 0, converged when the
+    step is below a tolerance relative to max(tau², mean v_i) (an absolute 1e-12 stops at once when the
+    variances are ~1e-7). Fisher scoring can swing between two values for hundreds of steps (effects all
+    0 but one); after :data:`_FISHER_STEPS` steps the score's root is found by Brent's method instead
+    (0 when the score is not positive at 0, the truncation of the estimator).
 
     Source: Viechtbauer 2005; metafor ``rma(mods = ..., method = "REML")``.
     """
     tau2 = start
     scale = max(float(np.mean(v)), np.finfo(float).tiny)
-    for _ in range(_MAX_ITERATIONS):
+    for _ in range(_FISHER_STEPS):
         p, _ = _projection(x, 1.0 / (v + tau2))
         py = p @ y
         pp = p @ p
@@ -59,9 +83,16 @@ def _tau2_reml(y: np.ndarray, v: np.ndarray, x: np.ndarray, start: float) -> flo
         if abs(new - tau2) <= _TOLERANCE * max(scale, tau2):
             return new
         tau2 = new
-    raise ArithmeticError(  # pragma: no cover - Fisher scoring converges for these models
-        f"REML meta-regression did not converge in {_MAX_ITERATIONS} iterations"
-    )
+    if _reml_score(y, v, x, 0.0) <= 0:
+        return 0.0
+    upper = max(tau2, scale)
+    for _ in range(_MAX_ITERATIONS):
+        if _reml_score(y, v, x, upper) < 0:
+            break
+        upper *= 2.0
+    else:  # pragma: no cover - the score turns negative for a large enough tau²
+        raise ArithmeticError("REML meta-regression: no upper bracket for the score's root")
+    return brent_zeroin(lambda t: _reml_score(y, v, x, t), 0.0, upper, tol=_TOLERANCE * scale)
 
 
 def _tau2_dl(y: np.ndarray, v: np.ndarray, x: np.ndarray) -> float:
