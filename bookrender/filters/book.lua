@@ -15,7 +15,37 @@ local function callout_kind(div)
   return nil
 end
 
+-- In the PDF a caption is kept with what it captions: a table's caption (above it) sticks to the
+-- table, and a figure's drawing sticks to its caption (below it): Typst's sticky blocks.
+local function sticky(blocks)
+  local out = pandoc.Blocks({pandoc.RawBlock("typst", "#block(sticky: true, width: 100%)[")})
+  out:extend(blocks)
+  out:insert(pandoc.RawBlock("typst", "]"))
+  return out
+end
+
+local function keep_captions(div)
+  if div.classes:includes("tbl-caption") then
+    return sticky(div.content)
+  end
+  if div.classes:includes("book-figure") and #div.content > 1 then
+    local last = div.content[#div.content]
+    if last.t == "Div" and last.classes:includes("fig-caption") then
+      local body = pandoc.Blocks({table.unpack(div.content, 1, #div.content - 1)})
+      local out = sticky(body)
+      out:insert(last)
+      div.content = out
+      return div
+    end
+  end
+  return nil
+end
+
 function Div(div)
+  if FORMAT:match("typst") then
+    local kept = keep_captions(div)
+    if kept then return kept end
+  end
   local kind = callout_kind(div)
   if not kind then return nil end
   local content = div.content
