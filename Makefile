@@ -42,10 +42,10 @@ chromium:
 	  echo "The browser tests need Debian's Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
 	fi
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium fonts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-quarto: $(STAMP) chromium
+test-quarto: $(STAMP) chromium fonts
 	@command -v quarto >/dev/null || { echo "make test-quarto: no quarto on PATH (Quarto >= 1.9; see the README, 'Rendering with real Quarto')."; exit 1; }
 	$(PY) -m pytest -m quarto tests/quarto $(PYTEST_ARGS)
 
