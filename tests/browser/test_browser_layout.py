@@ -11,6 +11,8 @@ from tests.browser.site_pages import CHAPTER_PAGES, chart_states, wait_for_chart
 pytestmark = [pytest.mark.browser, pytest.mark.render]
 
 WIDTHS = (390, 1024, 1440)
+NARROW_LAYOUT_PX = 360  # analysis/report/figures/responsive.py WEB_WIDTHS: 340 fits a phone's 358 px column
+WIDE_LAYOUT_PX = 760  # and 760 or 900 a desktop's
 
 # Each chart's box and drawing, and the page's scroll width against its viewport.
 _GEOMETRY = """() => ({
@@ -57,6 +59,11 @@ def test_charts_fit_their_box_and_pages_do_not_scroll_sideways(chromium_browser,
                 where = f"{path}, chart {chart['index'] + 1} ({chart['label']})"
                 if chart["drawing"] > chart["box"] + 0.5 or chart["drawingRight"] > geometry["viewport"]:
                     problems.append(f"{where}: drawing {chart['drawing']:.0f} px in a {chart['box']:.0f} px box")
+                # a chart laid out per width draws the layout made for its box: a narrow one on a phone
+                if chart["layout"] and width == WIDTHS[0] and int(chart["layout"]) > NARROW_LAYOUT_PX:
+                    problems.append(f"{where}: the {chart['layout']} px layout on a {width} px screen")
+                if chart["layout"] and width == WIDTHS[-1] and int(chart["layout"]) < WIDE_LAYOUT_PX:
+                    problems.append(f"{where}: the {chart['layout']} px layout on a {width} px screen")
             for state in chart_states(page):
                 if not (state["svg"] and state["marks"]) or state["failure"]:
                     problems.append(f"{path}, chart {state['index'] + 1}: not drawn {state['failure']}")
