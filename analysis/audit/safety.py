@@ -57,7 +57,7 @@ _AE_COLUMNS = ("event_id", "scope", "study_id", "arm_id", "event", "category", "
                "tier", "source_id", "location")
 _OUTCOME_COLUMNS = ("study_id", "arm_id", "outcome", "time_point", "statistic", "events", "total", "tier",
                     "source_id", "location")
-_DISAGREEMENT_COLUMNS = ["check", "study_id", "study", "arm_id", "what", "paper_value", "paper_location",
+_DISAGREEMENT_COLUMNS = ["check", "event_id", "study_id", "study", "arm_id", "what", "paper_value", "paper_location",
                          "source_value", "source_tier", "source_id", "source_location", "flagged", "explanation"]
 
 
@@ -204,8 +204,11 @@ def serious_events_table(adverse_events: pd.DataFrame, labels: dict[str, str]) -
 
 def _row(check: str, study_id: object, labels: dict[str, str], arm_id: object, what: str, paper_value: object,
          paper_location: str, source_value: object, source_tier: str, source_id: str, source_location: str,
-         flagged: bool, explanation: str) -> dict:
-    return {"check": check, "study_id": study_id, "study": _label(labels, study_id), "arm_id": arm_id, "what": what,
+         flagged: bool, explanation: str, event_id: object = pd.NA) -> dict:
+    """One comparison; ``event_id`` is the adverse_events row it is about (a statement about all
+    studies, or the source's event), empty for comparisons with counts from ``outcomes``."""
+    return {"check": check, "event_id": event_id, "study_id": study_id, "study": _label(labels, study_id),
+            "arm_id": arm_id, "what": what,
             "paper_value": paper_value, "paper_location": paper_location, "source_value": source_value,
             "source_tier": source_tier, "source_id": source_id, "source_location": source_location,
             "flagged": flagged, "explanation": explanation}
@@ -224,7 +227,7 @@ def _statement_rows(adverse_events: pd.DataFrame, labels: dict[str, str]) -> lis
                          statement["location"], summed, PAPER_TIER, "ma2024",
                          "Table 4 (sum of study rows)", int(stated) != summed,
                          f"{statement['location']} states {int(stated)}; Table 4's rows sum to {summed}"
-                         + (f" ({studies})." if studies else ".")))
+                         + (f" ({studies})." if studies else "."), event_id=statement["event_id"]))
     return rows
 
 
@@ -243,7 +246,8 @@ def safety_disagreements(adverse_events: pd.DataFrame, outcomes: pd.DataFrame, l
                              none["location"], int(event["patients"]), event["tier"], event["source_id"],
                              event["location"], True,
                              f"Table 4 reports no adverse events; the {event['tier']} source reports "
-                             f"{int(event['patients'])} patient(s) with {event['event'].lower()}."))
+                             f"{int(event['patients'])} patient(s) with {event['event'].lower()}.",
+                             event_id=event["event_id"]))
     counted = outcomes[outcomes["statistic"] == "events_total"]
     covered_arms = set(table4["arm_id"].dropna())
     for _, death in table4[table4["category"] == "death"].iterrows():

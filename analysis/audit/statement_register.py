@@ -255,12 +255,21 @@ _EVIDENCE = {
 }
 
 
+def _item_names(evidence: Evidence) -> dict[str, str]:
+    """id -> how a consistency check's item names it: studies by label, adverse events by their
+    text in lower case (as :func:`analysis.audit.consistency.counts` writes its items)."""
+    events = evidence.table("adverse_events")
+    return {**evidence.study_labels(), **dict(zip(events["event_id"], events["event"].str.lower()))}
+
+
 def _consistency_check(results: dict[str, CheckResult], check_id: str, item: str,
                        labels: dict[str, str] | None = None) -> CodeCheck:
-    """The status of one item of a consistency check. An item naming a study writes its id in braces
-    ("deaths in {fan2022}"), replaced by the study's label, so renaming a study does not break the register."""
+    """The status of one item of a consistency check. An item naming a study or an adverse event writes
+    its id in braces ("deaths in {fan2022}", "{all.thromboembolism.abstract} (patients)"), replaced by
+    the study's label or the event's text as the check writes it, so renaming either does not break
+    the register."""
     if labels:
-        item = re.sub(r"\{([a-z0-9_]+)\}", lambda m: labels.get(m.group(1), m.group(0)), item)
+        item = re.sub(r"\{([a-z0-9_.]+)\}", lambda m: labels.get(m.group(1), m.group(0)), item)
     if check_id not in results:
         raise ValueError(f"check_ref names the unknown check {check_id!r}; valid: {', '.join(results)} or 'register'")
     details = results[check_id].details
@@ -294,7 +303,7 @@ def statement_register(evidence: Evidence) -> pd.DataFrame:
                                      f"valid: {', '.join(REGISTER_CHECKS)}")
                 code = REGISTER_CHECKS[name](evidence)
             else:
-                code = _consistency_check(results, kind, name, evidence.study_labels())
+                code = _consistency_check(results, kind, name, _item_names(evidence))
         rows.append({
             "statement_id": s["statement_id"], "section": s["section"], "location": s["location"],
             "quote": s["quote"], "claim": s["claim"], "check": s["check"], "verdict": s["verdict"],

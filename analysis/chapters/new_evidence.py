@@ -71,9 +71,7 @@ def page(evidence: Evidence | None = None) -> Page:
     randomised = included[included["randomised"].fillna(False).astype(bool)]
     results = evidence.table("new_study_results")
     valor = results.set_index("result_id")
-    tis = valor.loc[valor["outcome"].str.startswith("Total Improvement Score (mean)")]
-    tis_jak = tis[tis["arm"] != "placebo"].iloc[0]
-    tis_placebo = tis[tis["arm"] == "placebo"].iloc[0]
+    tis_jak, tis_placebo = valor.loc["valor.tis.brepocitinib30"], valor.loc["valor.tis.placebo"]
     patients = living.study_patients(included)
     overlaps = studies[studies["overlap_decision"] == "probable_overlap"]
     values = {

@@ -9,7 +9,7 @@ from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_yes_no
 from analysis.domain.provenance import tier_table
-from analysis.audit.safety import (adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
+from analysis.audit.safety import (CAMPAR_SAFETY_FACTS, adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
                              safety_summary, serious_events_table, side_by_side)
 from analysis.report.tables import TableView
 
@@ -19,11 +19,12 @@ __all__ = ["TABLES", "page"]
 TABLES = ("adverse_events", "outcomes", "excluded_report_facts")
 
 
-def _flag(flags: pd.DataFrame, check: str, what: str) -> pd.Series:
-    """The one row of the disagreement table for a check and the count it compares."""
-    rows = flags[(flags["check"] == check) & (flags["what"] == what)]
+def _flag(flags: pd.DataFrame, check: str, what: str, column: str = "what") -> pd.Series:
+    """The one row of the disagreement table for a check and what it compares (by ``column``:
+    an ``event_id`` of adverse_events, or the count a comparison with ``outcomes`` names)."""
+    rows = flags[(flags["check"] == check) & (flags[column] == what)]
     if len(rows) != 1:
-        raise ValueError(f"expected one {check!r} comparison of {what!r}, but found {len(rows)}")
+        raise ValueError(f"expected one {check!r} comparison with {column} {what!r}, but found {len(rows)}")
     return rows.iloc[0]
 
 
@@ -36,11 +37,12 @@ def _time(row: pd.Series) -> str:
 
 
 def _disagreements(flags: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, object]:
-    zoster, abscess = _flag(flags, "none_vs_source", "Herpes zoster"), _flag(flags, "none_vs_source", "Skin abscesses")
+    zoster = _flag(flags, "none_vs_source", "levoyer2021.herpes_zoster", "event_id")
+    abscess = _flag(flags, "none_vs_source", "levoyer2021.skin_abscess", "event_id")
     deaths_6m, deaths_1y = (_flag(flags, "deaths_vs_source", "Deaths (6 months)"),
                             _flag(flags, "deaths_vs_source", "Deaths (1 year)"))
-    thrombo = _flag(flags, "statement_vs_table", "Thromboembolic events")
-    deaths_said = _flag(flags, "statement_vs_table", "Deaths across all included publications")
+    thrombo = _flag(flags, "statement_vs_table", "all.thromboembolism.abstract", "event_id")
+    deaths_said = _flag(flags, "statement_vs_table", "all.deaths.results", "event_id")
     any_event, stopped = _flagged(flags, "any_event_vs_source"), _flagged(flags, "discontinuation_vs_source")
     # the control arm of the study whose any-event count disagrees, shown for comparison only
     control = outcomes[(outcomes["study_id"] == any_event["study_id"]) & (outcomes["statistic"] == "events_total")
@@ -69,10 +71,11 @@ def _disagreements(flags: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, obj
 
 def _context(excluded_report_facts: pd.DataFrame) -> dict[str, object]:
     campar = excluded_report_safety(excluded_report_facts)
+    patients = dict(zip(CAMPAR_SAFETY_FACTS, campar["patients"]))  # the table keeps the order of the ids
     return {
-        "campar_n": fmt_int(campar["patients"].iloc[0]),
-        "campar_stopped": fmt_int(campar.loc[campar["fact"] == "Drug discontinued", "patients"].iloc[0]),
-        "campar_sae": fmt_int(campar.loc[campar["fact"].str.contains("diverticulitis"), "patients"].iloc[0]),
+        "campar_n": fmt_int(patients["campar2022.patients"]),
+        "campar_stopped": fmt_int(patients["campar2022.discontinued"]),
+        "campar_sae": fmt_int(patients["campar2022.stop_diverticulitis"]),
         "campar": TableView(campar, column_labels={
             "fact": "Fact", "patients": "Patients", "out_of": "Out of", "value": "Value", "unit": "Unit",
             "pooled_by_paper": "Pooled", "source_id": "Source", "location": "Where"}),

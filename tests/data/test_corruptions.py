@@ -49,6 +49,7 @@ def only_problem(data_dir, *tables):
         ("excluded_reports", "campar2022,", "publication_type", "abstract", "allowed-values"),
         ("published_results", "cdasi.overall.results,", "ci_low", "-14.00", "ci-order"),
         ("published_results", "cdasi.follow_up.3.results,", "estimate", "-20", "status-mismatch"),
+        ("published_results", "cdasi.follow_up.3.results,", "subgroup_level", "3 months", "subgroup-level-number"),
         ("risk_of_bias", "levoyer2021,", "study_id", "levoyer2020", "unknown-reference"),
         ("risk_of_bias", "min2022,", "nos_i", "1", "tool-items-mismatch"),
         ("risk_of_bias", "min2022,", "jbi_q1", "3", "out-of-range"),
