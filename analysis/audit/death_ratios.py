@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.data.derive import COUNT_ASSUMPTION
 from analysis.format import fmt_int
 from analysis.stats import Z95, odds_ratio, recover_from_ci, risk_ratio
 
@@ -34,10 +35,6 @@ __all__ = [
 ]
 
 
-#: what a count derived from a survival percentage assumes (the secondary reports give Kaplan-Meier
-#: percentages with log-rank tests, not counts).
-COUNT_ASSUMPTION = ("assumes nobody in the arm was censored before this time point: the source gives a "
-                    "Kaplan-Meier percentage, not a count")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.domain import living
 from analysis.chapters.page import Page
+from analysis.data.derive import COUNT_ASSUMPTION
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, prisma_flow
 from analysis.report.figures.forest import forest_plot
@@ -52,10 +53,13 @@ def _death(evidence: Evidence) -> dict[str, object]:
         column_labels={"label": "Study", "source": "Found", "outcome": "Outcome", "events_jak": "Events, JAK",
                        "total_jak": "Patients, JAK", "events_ctrl": "Events, comparator",
                        "total_ctrl": "Patients, comparator", "tier": "Tier", "rr_ci": "Risk ratio (95% CI)",
-                       "note": "Overlap"})
+                       "note": "Note (assumptions, overlap)"})
     paper_labels = effects.loc[effects["source"] == "paper's study", "label"].tolist()
     new_labels = effects.loc[effects["source"] != "paper's study", "label"].tolist()
     values["death_paper_studies"] = fmt_list(paper_labels) if paper_labels else "none"
+    assumed = effects.loc[(effects["source"] == "paper's study") & (effects["note"] != ""), "label"].tolist()
+    values["death_counts_basis"] = (f"the counts of {fmt_list(assumed)} are derived from percentages, which "
+                                    f"{COUNT_ASSUMPTION}" if assumed else "the counts are as the sources give them")
     values["death_new_studies"] = fmt_list(new_labels) if new_labels else "none"
     return values
 

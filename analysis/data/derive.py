@@ -19,8 +19,13 @@ import pandas as pd
 from analysis.data.problems import Problem, problem
 from analysis.data.tables import LoadedTable
 
-__all__ = ["FORMULAS", "RECOVERED_OUTPUTS", "Formula", "CountFromPercent", "count_from_percent",
+__all__ = ["COUNT_ASSUMPTION", "FORMULAS", "RECOVERED_OUTPUTS", "Formula", "CountFromPercent", "count_from_percent",
            "count_and_total_from_percent", "printed_decimals", "derive"]
+
+#: what a count derived from a survival percentage assumes (secondary reports give Kaplan-Meier
+#: percentages with log-rank tests, not counts).
+COUNT_ASSUMPTION = ("assumes nobody in the arm was censored before this time point: the source gives a "
+                    "Kaplan-Meier percentage, not a count")
 
 #: the cells a recovered row leaves empty in the file and :func:`derive` fills.
 RECOVERED_OUTPUTS = ("estimate", "se", "ci_low", "ci_high")

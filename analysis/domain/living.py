@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import Evidence
+from analysis.data.derive import COUNT_ASSUMPTION
 from analysis.format import est_ci, fmt_int, is_missing
 from analysis.domain.settings import PAPER_SETTINGS, AnalysisSettings
 from analysis.stats import Z95, pool, risk_ratio
@@ -262,10 +263,12 @@ def death_inputs(evidence: Evidence) -> pd.DataFrame:
         jak, ctrl = roles[roles["role"] == "intervention"], roles[roles["role"] == "comparator"]
         if len(jak) != 1 or len(ctrl) != 1:
             continue
+        derived = group["formula"].fillna("").str.contains("from_percent").any()
         rows.append(dict(study_id=study_id, label=labels[study_id], source="paper's study", outcome="death within 1 year",
                          events_jak=int(jak["events"].iloc[0]), total_jak=int(jak["total"].iloc[0]),
                          events_ctrl=int(ctrl["events"].iloc[0]), total_ctrl=int(ctrl["total"].iloc[0]),
-                         tier=", ".join(sorted(set(group["tier"]))), note=""))
+                         tier=", ".join(sorted(set(group["tier"]))),
+                         note=f"counts derived from percentages: {COUNT_ASSUMPTION}" if derived else ""))
     studies = evidence.table("new_studies").set_index("study_id")
     results = evidence.table("new_study_results")
     pairs = results[(results["paper_outcome"] == DEATH_SOF_ROW) & (results["statistic"] == "events_total")]

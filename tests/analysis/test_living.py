@@ -145,3 +145,16 @@ def test_headline_changes_compare_the_same_code_on_two_packages(tmp_path):
     regenerated = moved[moved.index.str.startswith("regenerated.")]
     unchanged = regenerated["before_estimate"].notna()
     assert (regenerated.loc[unchanged, "before_estimate"] == regenerated.loc[unchanged, "after_estimate"]).all()
+
+
+def test_counts_derived_from_percentages_are_labelled_as_an_assumption(evidence):
+    from analysis.data.derive import COUNT_ASSUMPTION
+
+    inputs = living.death_inputs(evidence)
+    outcomes = evidence.table("outcomes")
+    derived = set(outcomes.loc[(outcomes["outcome"] == "death") & (outcomes["time_point"] == "1 year")
+                               & outcomes["formula"].fillna("").str.contains("from_percent"), "study_id"])
+    paper = inputs[inputs["source"] == "paper's study"]
+    assert derived and set(paper["study_id"]) >= derived
+    for row in paper.itertuples():
+        assert (COUNT_ASSUMPTION in row.note) == (row.study_id in derived), row
