@@ -11,6 +11,7 @@ Nothing a build starts outlives it, however it ends:
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from bookrender.cache import CACHE_DIR, ExecutionCache, static_key
+from bookrender.errors import RenderError
 from bookrender.execute import ExecutedDocument, execute_document
 from bookrender.kernel_side import die_with_parent
 from bookrender.limits import Limits
@@ -90,16 +92,38 @@ def _lookup_all(project: BookProject, cache: ExecutionCache, env: dict, use_cach
     return results, pending
 
 
+#: how often a build waiting for its documents checks that its workers are still there (seconds).
+WORKER_CHECK_SECONDS = 5.0
+
+
+def _wait_while_workers_live(pool: ProcessPoolExecutor, futures) -> set:
+    """The finished futures once all are done or one failed; a RenderError if the pool lost its
+    workers or its manager thread while documents were still pending (a wait that could not end)."""
+    while True:
+        done, pending = wait(futures, timeout=WORKER_CHECK_SECONDS, return_when=FIRST_EXCEPTION)
+        if not pending or any(f.exception() is not None for f in done):
+            return done
+        manager = getattr(pool, "_executor_manager_thread", None)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        if (manager is not None and not manager.is_alive()) or (workers and not any(p.is_alive() for p in workers)):
+            raise RenderError(f"the worker processes ended while {len(pending)} document(s) were still executing "
+                              f"(none of them reported an error). Render again; if it happens again, render with "
+                              f"--jobs 1 and report it.")
+
+
 def _run_pending(project: BookProject, docs: dict[str, Document], pending, env: dict, jobs: int,
                  limits: Limits, connection_dir: Path) -> dict:
     """Run the pending documents in worker processes; the first failure in book order is raised."""
     order = [str(c.source) for c in project.chapters]
+    # "spawn": each worker starts a fresh interpreter (still a child of the build, so it dies with it)
+    # rather than a fork of the build, which may hold other threads' locks and event loops (a test
+    # session driving Chromium does) that a forked worker would inherit half-held.
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pending))), initializer=_init_worker,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(),), mp_context=multiprocessing.get_context("spawn"))
     try:
         futures = {pool.submit(_execute_one, str(project.root), docs[rel], env, limits, str(connection_dir)): rel
                    for rel, _ in pending}
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        done = _wait_while_workers_live(pool, futures)
         failed = [f for f in done if f.exception() is not None]
         if failed:
             raise min(failed, key=lambda f: order.index(futures[f])).exception()
