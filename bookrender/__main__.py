@@ -1,5 +1,9 @@
+"""`python -m bookrender`: the command line (`bookrender.cli`)."""
 import sys
 
 from bookrender.cli import main
 
-sys.exit(main())
+__all__: list[str] = []
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -36,6 +36,10 @@ from pathlib import Path
 from bookrender.errors import RenderError
 from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
 
+__all__ = ["FREEZE_DIRS", "HOOK", "METADATA_FILE", "MIN_VERSION", "edition_metadata", "find_quarto", "freeze_folder",
+           "main", "post_render", "pre_render", "record_frozen", "render_with_quarto", "strip_widget_includes",
+           "sync_freeze"]
+
 MIN_VERSION = (1, 9)
 ASSETS = Path(__file__).resolve().parent / "assets"
 HOOK = "bookrender/quarto_hook.py"
@@ -159,6 +163,7 @@ def pre_render(root: Path, log=print) -> None:
 
 
 def strip_widget_includes(html: str) -> str:
+    """`html` without the CDN require.js/jQuery tags Quarto adds for a `text/html` output (`WIDGET_INCLUDES`)."""
     for pattern in WIDGET_INCLUDES:
         html = pattern.sub("", html)
     return html
@@ -204,6 +209,7 @@ def record_frozen(root: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """The project scripts' entry: `pre` or `post`, in the project folder; returns the exit status."""
     root = Path.cwd()
     try:
         if argv == ["pre"]:

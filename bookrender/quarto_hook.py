@@ -7,15 +7,24 @@ packages importable (a script's own folder comes first on sys.path) and calls bo
 import sys
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+__all__ = ["run"]
 
-try:
-    import vl_convert  # noqa: F401 - the heaviest of the book's dependencies the hooks need
-    import yaml  # noqa: F401
 
-    from bookrender.quarto import main
-except ImportError as exc:
-    sys.exit(f"bookrender: error: the Python Quarto runs for this book ({sys.executable}) lacks the book's "
-             f"dependencies ({exc}). Run `make install` and render with QUARTO_PYTHON=.venv/bin/python.")
+def run(argv: list[str]) -> int:
+    """Check that this Python has the book's dependencies, then `bookrender.quarto.main(argv)`."""
+    try:
+        import vl_convert  # noqa: F401 - the heaviest of the book's dependencies the hooks need
+        import yaml  # noqa: F401
 
-sys.exit(main(sys.argv[1:]))
+        from bookrender.quarto import main
+    except ImportError as exc:
+        print(f"bookrender: error: the Python Quarto runs for this book ({sys.executable}) lacks the book's "
+              f"dependencies ({exc}). Run `make install` and render with QUARTO_PYTHON=.venv/bin/python.",
+              file=sys.stderr)
+        return 1
+    return main(argv)
+
+
+if __name__ == "__main__":  # run as a script: the project folder, not bookrender/, is where packages are
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    sys.exit(run(sys.argv[1:]))
