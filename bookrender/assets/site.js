@@ -208,7 +208,8 @@
       if (event.target === owner) { scheduleHide(); }
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && popup) { hidePreview(); }
+      // Escape also cancels a preview still being fetched, so it cannot appear after the reader dismissed it.
+      if (event.key === "Escape" && (popup || owner)) { clearTimeout(hideTimer); hidePreview(); }
     });
   }
 

@@ -177,6 +177,9 @@ def test_cross_references_and_citations_show_a_preview_on_hover_and_on_focus(siz
     page.screenshot(path=str(screenshot_path(f"site-preview-xref-{size}")))
     page.keyboard.press("Escape")
     page.wait_for_selector(".preview-popup", state="detached")
+    # The pointer leaves the text: focusing a link below scrolls the page, and a link that then comes under
+    # a resting pointer is hovered, and rightly previewed instead.
+    page.mouse.move(0, 0)
     # A cross-reference to another page is fetched and previewed; by keyboard (focus) this time.
     other = page.locator('#quarto-document-content a[href*=".html#sec-"], #quarto-document-content a[href*=".html#fig-"]')
     if other.count():
@@ -184,6 +187,7 @@ def test_cross_references_and_citations_show_a_preview_on_hover_and_on_focus(siz
         page.wait_for_selector(".preview-popup", state="visible", timeout=5_000)
         assert page.text_content(".preview-popup").strip()
         page.keyboard.press("Escape")
+        page.wait_for_selector(".preview-popup", state="detached")
     citation = page.locator('a[role="doc-biblioref"]').first
     key = citation.get_attribute("href")[1:]
     citation.focus()
@@ -191,6 +195,27 @@ def test_cross_references_and_citations_show_a_preview_on_hover_and_on_focus(siz
     entry = page.text_content(f'[id="{key}"] .csl-right-inline')
     assert page.text_content(".preview-popup").strip() == entry.strip()
     assert visit.recorder.problems() == {}, visit.recorder.problems()
+
+
+def test_escape_cancels_a_preview_still_being_fetched(browser_context, site_url):
+    """A reader who dismisses a preview before its page has arrived does not get it afterwards."""
+    visit = open_page(browser_context, site_url + SKIN)
+    page = visit.page
+    other = page.locator('#quarto-document-content a[href*=".html#sec-"], #quarto-document-content a[href*=".html#fig-"]')
+    assert other.count(), "the skin chapter has no cross-reference to another page"
+    # Hold every fetch until released, so the Escape surely comes first.
+    page.evaluate("""() => {
+        const real = window.fetch.bind(window);
+        window.__held = [];
+        window.fetch = (url) => new Promise((resolve) => window.__held.push(() => resolve(real(url))));
+    }""")
+    other.first.focus()
+    page.wait_for_function("window.__held.length === 1")
+    page.keyboard.press("Escape")
+    page.evaluate("window.__held.forEach((release) => release())")
+    page.wait_for_timeout(500)
+    assert page.locator(".preview-popup").count() == 0, "a dismissed preview appeared when its page arrived"
+    assert other.first.get_attribute("aria-describedby") is None
 
 
 def _pdf_text(site_dir: Path) -> str:
