@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import Evidence
-from analysis.data.derive import printed_decimals
 from analysis.domain.printed import printed_decimals_frame
-from analysis.stats import pool, recover_from_ci
+from analysis.stats import pool, printed_decimals, recover_from_ci
 
 __all__ = ["PublishedSubgroupTest", "published_subgroup_test", "SUBGROUP_CAVEATS"]
 

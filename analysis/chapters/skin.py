@@ -27,8 +27,7 @@ from analysis.domain.reproduction import published_text, regenerated_text, repro
 from analysis.domain.sensitivity_grid import (GRID_METHODS, POOL_SERIES, full_grid, public_leave_one_out, r_sweep,
                                               sweep_series)
 from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, MIN_PREDICTION_DF, PAPER_SETTINGS, describe
-from analysis.stats import Z95, correlation_from_paired_p
-from analysis.stats.recover import decimals_of
+from analysis.stats import Z95, correlation_from_paired_p, printed_decimals
 from analysis.domain.study_effects import study_effects
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
@@ -93,7 +92,7 @@ def _implied_r(evidence: Evidence, prepost_label: str) -> dict[str, object]:
     pooled = at_r[at_r["series"] == POOL_SERIES].iloc[0]
     n_r_dependent = int(effects["r"].notna().sum())
     return {
-        "implied_p": fmt_num(row["p_value"], decimals_of(float(row["p_value"]))),
+        "implied_p": fmt_num(row["p_value"], printed_decimals(float(row["p_value"]))),
         "implied_r": fmt_num(implied.r, 2),
         "implied_r_range": f"{fmt_num(implied.r_low, 2)} to {fmt_num(implied.r_high, 2)}",
         "implied_change": est_ci(change["estimate"], change["ci_low"], change["ci_high"]),

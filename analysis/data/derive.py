@@ -1,7 +1,8 @@
 """Compute the outcomes values that are derived or recovered rather than stated.
 
 Derived rows hold a stated percentage and n; the count is the whole number that reproduces the
-percentage at its printed decimals (``count_from_percent``), searching smaller denominators
+percentage at its printed decimals (``count_from_percent``; decimals read by
+:func:`analysis.stats.printed_decimals`), searching smaller denominators
 when none out of n does (``count_and_total_from_percent``: a patient censored before the time
 point). A percentage that no whole count reproduces, or that two counts reproduce, is a problem.
 
@@ -18,9 +19,10 @@ import pandas as pd
 
 from analysis.data.problems import Problem, problem
 from analysis.data.tables import LoadedTable
+from analysis.stats import printed_decimals, recover_from_ci
 
 __all__ = ["COUNT_ASSUMPTION", "FORMULAS", "RECOVERED_OUTPUTS", "Formula", "CountFromPercent", "count_from_percent",
-           "count_and_total_from_percent", "printed_decimals", "derive"]
+           "count_and_total_from_percent", "derive"]
 
 #: what a count derived from a survival percentage assumes (secondary reports give Kaplan-Meier
 #: percentages with log-rank tests, not counts).
@@ -51,12 +53,6 @@ class CountFromPercent:
     percent: str
     decimals: int
     exact_pct: float
-
-
-def printed_decimals(text: str) -> int:
-    """Decimals a number is printed with: '38.5' -> 1, '44.0' -> 1, '100' -> 0, '-5.10' -> 2."""
-    text = text.strip()
-    return len(text.split(".", 1)[1]) if "." in text else 0
 
 
 def _matches(percent: str, total: int) -> list[int]:
@@ -102,13 +98,6 @@ FORMULAS: dict[str, Formula] = {
 _COUNTERS = {"count_from_percent": count_from_percent, "count_and_total_from_percent": count_and_total_from_percent}
 
 
-def _recover(estimate: float, ci_low: float, ci_high: float, scale: str, decimals: int):
-    """The one call into the statistics engine (SE and symmetry from a published CI)."""
-    from analysis.stats import recover_from_ci
-
-    return recover_from_ci(estimate, ci_low, ci_high, scale=scale, decimals=decimals)
-
-
 def _derive_row(t: LoadedTable, line: int, text: pd.Series) -> tuple[dict, dict, list[Problem]]:
     name = text["formula"]
     try:
@@ -136,7 +125,7 @@ def _recover_row(t: LoadedTable, line: int, text: pd.Series, results: LoadedTabl
     decimals = min(printed_decimals(printed[c]) for c in ("estimate", "ci_low", "ci_high"))
     scale = "log" if text["statistic"] == "hazard_ratio_ci" else "identity"
     try:
-        rec = _recover(*numbers, scale=scale, decimals=decimals)
+        rec = recover_from_ci(*numbers, scale=scale, decimals=decimals)
     except ValueError as exc:
         return {}, {}, [problem(t.file, line, "recovered_from", text["recovered_from"], "recovered-result-incomplete",
                                 detail=str(exc))]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data import Evidence
-from analysis.data.derive import printed_decimals
 from analysis.domain.contracts import require_columns
 from analysis.format import is_missing
+from analysis.stats import printed_decimals
 
 __all__ = ["PRINTED_COLUMNS", "printed_decimals_frame"]
 

@@ -30,7 +30,14 @@ from analysis.stats.median_conversion import (
 )
 from analysis.stats.metaregression import MetaRegression, meta_regression
 from analysis.stats.pooling import CI_METHODS, PI_METHODS, POOL_METHODS, Z95, PooledResult, pool
-from analysis.stats.recover import ImpliedCorrelation, RecoveredEffect, correlation_from_paired_p, half_unit, recover_from_ci
+from analysis.stats.recover import (
+    ImpliedCorrelation,
+    RecoveredEffect,
+    correlation_from_paired_p,
+    half_unit,
+    printed_decimals,
+    recover_from_ci,
+)
 from analysis.stats.sensitivity import (
     DEFAULT_CORRELATIONS,
     LeaveOneOutResult,
@@ -84,6 +91,7 @@ __all__ = [
     "method_grid",
     "odds_ratio",
     "pool",
+    "printed_decimals",
     "recover_from_ci",
     "correlation_from_paired_p",
     "ImpliedCorrelation",

@@ -15,8 +15,8 @@ from scipy import special
 
 from analysis.stats._validate import check_choice, check_finite, check_level
 
-__all__ = ["SCALES", "ImpliedCorrelation", "RecoveredEffect", "correlation_from_paired_p", "decimals_of", "half_unit",
-           "recover_from_ci"]
+__all__ = ["SCALES", "ImpliedCorrelation", "RecoveredEffect", "correlation_from_paired_p", "half_unit",
+           "printed_decimals", "recover_from_ci"]
 
 #: "identity" for differences; "log" for ratios (estimate and bounds must be > 0).
 SCALES = ("identity", "log")
@@ -59,21 +59,27 @@ def half_unit(decimals: int) -> float:
     return 0.5 * 10.0 ** (-decimals)
 
 
-def decimals_of(*values: float) -> int:
-    """The most decimals shown by any of ``values`` in its shortest round-trip form.
+def printed_decimals(*numbers: str | float) -> int:
+    """The most decimals any of ``numbers`` shows: the one reading of a number's printed precision.
 
-    A float cannot remember trailing zeros (1.50 arrives as 1.5), so this can under-count
-    the published decimals; that only widens the tolerance. Pass ``decimals`` when known.
+    A string counts as printed, trailing zeros included: '38.5' -> 1, '44.0' -> 1, '100' -> 0,
+    '-5.10' -> 2, '1e-05' -> 5 (the decimals of the mantissa plus the negative exponent). A float
+    counts in its shortest round-trip form (``repr``), which cannot remember trailing zeros (1.50
+    arrives as 1.5, 12.0 as 12): this can under-count the published decimals, which only widens
+    a tolerance of ``half_unit``; read the printed text, or pass ``decimals``, when it is known.
+
+    Source: a float's ``repr`` is the shortest decimal string that rounds back to it (Python 3.1+,
+    David Gay's correctly rounded conversion); its decimals are those after the point, less the
+    exponent of an e-notation.
     """
     most = 0
-    for value in values:
-        text = repr(float(value))
-        if "e" in text or "E" in text:
-            mantissa, exponent = text.lower().split("e")
-            shown = len(mantissa.split(".")[1]) if "." in mantissa else 0
-            most = max(most, max(0, shown - int(exponent)))
-        elif "." in text:
-            most = max(most, len(text.split(".")[1].rstrip("0")))
+    for number in numbers:
+        text = number.strip() if isinstance(number, str) else repr(float(number))
+        mantissa, _, exponent = text.lower().partition("e")
+        fraction = mantissa.split(".", 1)[1] if "." in mantissa else ""
+        if not isinstance(number, str):
+            fraction = fraction.rstrip("0")
+        most = max(most, len(fraction) - int(exponent or 0))
     return most
 
 
@@ -114,7 +120,7 @@ def recover_from_ci(
     if low == high:
         raise ValueError(f"the interval has zero width ({low!r} to {high!r}): no standard error")
     if decimals is None:
-        decimals = decimals_of(est, low, high)
+        decimals = printed_decimals(est, low, high)
     elif not (isinstance(decimals, int) and decimals >= 0):
         raise ValueError(f"decimals must be an integer >= 0, but got {decimals!r}")
     half = half_unit(decimals)
@@ -200,7 +206,7 @@ def correlation_from_paired_p(mean_before: float, sd_before: float, mean_after: 
         return (r if -1 <= r <= 1 else None), sd_change, t
 
     r, sd_change, t = r_of(p)
-    half = half_unit(decimals_of(p) if p_decimals is None else p_decimals)
+    half = half_unit(printed_decimals(p) if p_decimals is None else p_decimals)
     ends = [r_of(x)[0] for x in (max(p - half, 1e-300), min(p + half, 1 - 1e-12))]
     ends = [e for e in ends if e is not None]
     return ImpliedCorrelation(r=r, r_low=min(ends) if ends else None, r_high=max(ends) if ends else None,

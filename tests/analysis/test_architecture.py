@@ -103,6 +103,29 @@ def test_every_layer_and_module_is_described_in_architecture_md():
             assert f"`{parts[2]}" in text, f"ARCHITECTURE.md does not describe {path.relative_to(ROOT)}"
 
 
+def test_every_place_architecture_md_names_exists():
+    """The "one place" of each fact: every `analysis/...` path and `analysis.<module>.<name>` in ARCHITECTURE.md
+    is in the tree (a fact moved without its row fails here)."""
+    import importlib
+
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for path in set(re.findall(r"`(analysis/[\w/]+(?:\.py)?)`", text)):
+        assert (ROOT / path).exists(), f"ARCHITECTURE.md names {path}, which does not exist"
+    for dotted in set(re.findall(r"`(analysis(?:\.\w+)+)`", text)):
+        module, _, name = dotted.rpartition(".")
+        try:
+            importlib.import_module(dotted)
+            continue
+        except ImportError:
+            pass
+        obj = getattr(importlib.import_module(module), name, None)
+        assert obj is not None, f"ARCHITECTURE.md names {dotted}, which does not exist"
+        home = getattr(obj, "__module__", None) if callable(obj) else None
+        # defined there, or in a module of that package (which re-exports it); not imported from elsewhere
+        assert home is None or home == module or home.startswith(module + "."), \
+            f"ARCHITECTURE.md says {dotted}, but it is defined in {home}"
+
+
 def test_the_data_package_allows_exactly_the_provenance_tiers():
     import json
 

@@ -21,7 +21,7 @@ from analysis.stats import (
     risk_ratio,
 )
 from analysis.stats.median_conversion import wan_eta, wan_xi
-from analysis.stats.recover import decimals_of
+from analysis.stats.recover import printed_decimals
 
 Z975 = NormalDist().inv_cdf(0.975)
 
@@ -123,8 +123,15 @@ def test_recover_rejects_bad_intervals() -> None:
 
 
 def test_decimals_are_read_from_the_numbers() -> None:
-    assert decimals_of(1.5, 0.25, 12.0) == 2
-    assert decimals_of(1e-5) == 5
+    assert printed_decimals(1.5, 0.25, 12.0) == 2
+    assert printed_decimals(1e-5) == 5
+
+
+def test_printed_text_keeps_the_decimals_a_float_forgets() -> None:
+    # the same numbers as text and as floats: text keeps trailing zeros, a float cannot
+    assert [printed_decimals(t) for t in ("38.5", "44.0", "100", "-5.10", " 0.030 ", "1e-05")] == [1, 1, 0, 2, 3, 5]
+    assert [printed_decimals(float(t)) for t in ("38.5", "44.0", "100", "-5.10", " 0.030 ", "1e-05")] == [1, 0, 0, 1, 2, 5]
+    assert printed_decimals("1.50", 2.25) == 2
 
 
 def test_wan_divisors_track_the_expected_normal_range_and_iqr() -> None:

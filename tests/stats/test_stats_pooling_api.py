@@ -97,7 +97,7 @@ EXPECTED_API = [
     "meta_regression", "method_grid", "odds_ratio", "pool", "recover_from_ci", "risk_ratio",
     "subgroup_analysis", "tau2_dersimonian_laird", "tau2_estimate", "tau2_paule_mandel", "tau2_reml",
     "tau2_qprofile_ci", "typical_within_variance", "Z95", "half_unit", "correlation_from_paired_p",
-    "ImpliedCorrelation",
+    "ImpliedCorrelation", "printed_decimals",
 ]
 
 

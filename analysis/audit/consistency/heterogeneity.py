@@ -17,8 +17,7 @@ from scipy import stats
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.audit.consistency.statements import studies_stated_in_subgroup
 from analysis.format import fmt_int, fmt_num, fmt_p, fmt_pct
-from analysis.stats import half_unit, i2_from_q_pct
-from analysis.stats.recover import decimals_of
+from analysis.stats import half_unit, i2_from_q_pct, printed_decimals
 
 __all__ = ["K_SEARCH", "HeterogeneityFit", "fit_i2_p_k", "q_range_from_i2", "studies_in_result", "check_heterogeneity",
            "k_is_inferred"]
@@ -55,8 +54,8 @@ def fit_i2_p_k(i2_pct: float, p: float, k: int, *, i2_decimals: int | None = Non
     if not 0 <= i2_pct <= 100:
         raise ValueError(f"i2_pct must be a percentage in [0, 100], but got {i2_pct!r}")
     df = k - 1
-    h_p = half_unit(decimals_of(p) if p_decimals is None else p_decimals)
-    h_i2 = half_unit(decimals_of(i2_pct) if i2_decimals is None else i2_decimals)
+    h_p = half_unit(printed_decimals(p) if p_decimals is None else p_decimals)
+    h_i2 = half_unit(printed_decimals(i2_pct) if i2_decimals is None else i2_decimals)
     p_high, p_low = min(1.0, p + h_p), max(1e-300, p - h_p)
     q_low = float(stats.chi2.isf(p_high, df))
     q_high = float(stats.chi2.isf(p_low, df))
@@ -71,7 +70,7 @@ def q_range_from_i2(i2_pct: float, k: int, *, decimals: int | None = None) -> tu
     Q = df / (1 - I²/100) for I² > 0; I² = 0 holds for every Q in [0, df].
     """
     df = k - 1
-    half = half_unit(decimals_of(i2_pct) if decimals is None else decimals)
+    half = half_unit(printed_decimals(i2_pct) if decimals is None else decimals)
     low_i2, high_i2 = max(0.0, i2_pct - half), min(99.999999, i2_pct + half)
     q_low = 0.0 if low_i2 <= 0 else df / (1 - low_i2 / 100)
     q_high = df / (1 - high_i2 / 100)

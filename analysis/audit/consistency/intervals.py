@@ -18,8 +18,7 @@ from scipy import stats
 
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import fmt_num, fmt_p
-from analysis.stats import Z95, half_unit, recover_from_ci
-from analysis.stats.recover import decimals_of
+from analysis.stats import Z95, half_unit, printed_decimals, recover_from_ci
 
 __all__ = ["P_ROLES", "check_ci_symmetry", "check_p_against_ci", "implied_p_range", "p_value_roles", "result_scale",
            "stated_intervals"]
@@ -135,7 +134,7 @@ def implied_p_range(estimate: float, ci_low: float, ci_high: float, *, scale: st
     their last decimal (``decimals``, or each number's own shown decimals when None): the values
     the unrounded interval could have had.
     """
-    h_est, h_low, h_high = (half_unit(decimals_of(x) if decimals is None else decimals)
+    h_est, h_low, h_high = (half_unit(printed_decimals(x) if decimals is None else decimals)
                             for x in (estimate, ci_low, ci_high))
 
     def p_of(e: float, lo: float, hi: float) -> float:
@@ -168,7 +167,7 @@ def check_p_against_ci(evidence) -> CheckResult:
             continue
         est, low, high, scale = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), row["scale"]
         p_printed = float(row["p_unlabelled"])
-        half_p = half_unit(decimals_of(p_printed))
+        half_p = half_unit(printed_decimals(p_printed))
         p, p_min, p_max = implied_p_range(est, low, high, scale=scale)
         null = 1.0 if scale == "log" else 0.0
         excludes_null = not (low <= null <= high)

@@ -22,8 +22,7 @@ from scipy import stats
 from analysis.audit.consistency.intervals import stated_intervals
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.format import est_ci, fmt_num
-from analysis.stats import Z95, half_unit, pool, recover_from_ci
-from analysis.stats.recover import decimals_of
+from analysis.stats import Z95, half_unit, pool, printed_decimals, recover_from_ci
 
 def _as_printed(row: pd.Series) -> str:
     """"est (95% CI low to high)" with the digits the paper printed (the loader's ``*_text`` columns)."""
@@ -54,7 +53,7 @@ def combine_subgroups(estimates, ci_lows, ci_highs) -> dict[str, float]:
     est, low, high = (np.asarray(x, dtype=float) for x in (estimates, ci_lows, ci_highs))
     if not (est.size == low.size == high.size) or est.size < 2:
         raise ValueError(f"expected at least two subgroups with estimate and CI, but got {est.size}, {low.size}, {high.size}")
-    halves = np.array([[half_unit(decimals_of(x)) for x in row] for row in (est, low, high)])
+    halves = np.array([[half_unit(printed_decimals(x)) for x in row] for row in (est, low, high)])
     centre = _fe(est, (high - low) / (2 * Z95))
     outcomes = []
     for signs in itertools.product((-1.0, 1.0), repeat=3 * est.size):
@@ -109,8 +108,8 @@ def check_subgroups_against_overall(evidence, outcome: str | None = None) -> Che
         subs = _one_row_per_key(rows[rows["subgroup_factor"] == factor])
         combo = combine_subgroups(subs["estimate"], subs["ci_low"], subs["ci_high"])
         within = all(
-            combo[f"{name}_min"] - half_unit(decimals_of(overall[name])) <= overall[name]
-            <= combo[f"{name}_max"] + half_unit(decimals_of(overall[name]))
+            combo[f"{name}_min"] - half_unit(printed_decimals(overall[name])) <= overall[name]
+            <= combo[f"{name}_max"] + half_unit(printed_decimals(overall[name]))
             for name in ("estimate", "ci_low", "ci_high")
         )
         records.append({
