@@ -1,5 +1,6 @@
 """Figures for the book: pure functions from tidy frames to Altair charts, and the display
 object a chapter cell returns (HTML + CSV download for the site, SVG for the PDF)."""
+from analysis.report.setup import allow_charts_of_any_size
 from analysis.report.figures.display import ChartDisplay, ChartView, show_chart
 from analysis.report.figures.forest import forest_plot
 from analysis.report.figures.pooled import leave_one_out_plot, summary_plot
@@ -23,3 +24,5 @@ __all__ = [
     "traffic_light",
     "use_book_theme",
 ]
+
+allow_charts_of_any_size()  # the one place the row limit is lifted; why: analysis/report/setup.py
