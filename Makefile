@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium fonts clean release
+.PHONY: install render render-fresh test test-fast test-quarto benchmark chromium clean release
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,20 +18,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-render: $(STAMP) fonts
+render: $(STAMP)
 	$(PY) -m bookrender render $(RENDER_ARGS)
 
-render-fresh: $(STAMP) fonts
+render-fresh: $(STAMP)
 	$(PY) -m bookrender render --no-cache $(RENDER_ARGS)
-
-# DejaVu Sans, the charts' font, from Debian's fonts-dejavu-core: the PDF embeds it (bookrender/pdf.py).
-fonts:
-	@if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
-	else \
-	  echo "The PDF's charts need DejaVu Sans: run 'sudo apt-get install fonts-dejavu-core' (else they print in Libertinus Serif)."; \
-	fi
 
 # Debian's Chromium serves the browser tests (Playwright's own browser download does not work offline).
 chromium:
@@ -42,10 +33,10 @@ chromium:
 	  echo "The browser tests need Debian's Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'."; exit 1; \
 	fi
 
-test: $(STAMP) chromium fonts
+test: $(STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-quarto: $(STAMP) chromium fonts
+test-quarto: $(STAMP) chromium
 	@command -v quarto >/dev/null || { echo "make test-quarto: no quarto on PATH (Quarto >= 1.9; see the README, 'Rendering with real Quarto')."; exit 1; }
 	$(PY) -m pytest -m quarto tests/quarto $(PYTEST_ARGS)
 

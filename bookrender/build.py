@@ -27,6 +27,7 @@ from bookrender.limits import Limits
 from bookrender.parallel import execute_all
 from bookrender.lock import OWNER_FILE, build_lock, mark_staging, remove_dead_staging
 from bookrender.pandoc import to_html, to_typst
+from bookrender.fonts import FAMILY
 from bookrender.pdf import compile_pdf
 from bookrender.project import BookProject, load_project
 from bookrender.qmd import Document, parse_qmd
@@ -149,7 +150,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
     if project.subtitle:
         metadata["subtitle"] = project.subtitle
     variables = {"version": project.version, "build-date": book.build_date, "build-year": date.year,
-                 "build-month": date.month, "build-day": date.day}
+                 "build-month": date.month, "build-day": date.day, "mainfont": FAMILY}
     typ = to_typst("\n\n".join(typst_parts), metadata=metadata, variables=variables,
                    bibliography=project.bibliography, csl=project.csl, workdir=typst_dir)
     typ_file = typst_dir / "book.typ"

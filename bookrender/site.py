@@ -19,6 +19,7 @@ import jinja2
 
 from bookrender import __version__
 from bookrender.errors import RenderError, ToolMissingError
+from bookrender.fonts import write_web_fonts
 
 __all__ = ["ASSETS", "BookInfo", "PageInfo", "SiteLinks", "add_figure_provenance", "add_heading_anchors",
            "citation_order", "copy_assets", "finish_site", "page_references", "provenance", "relative", "render_page",
@@ -388,6 +389,8 @@ def finish_site(site: Path, root: Path, sources: set[str]) -> None:
 
 
 def copy_assets(out_dir: Path, vega_bundle: str) -> None:
+    """The site's scripts and stylesheet, the book's font as WOFF2 (`bookrender.fonts`) and the Vega bundle."""
+    write_web_fonts(out_dir)
     target = out_dir / "site_libs" / "bookrender"
     target.mkdir(parents=True, exist_ok=True)
     for name in ASSET_FILES:

@@ -48,5 +48,12 @@
       }
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+  // Vega measures text as it draws: wait for the book's font (site_libs/fonts/fonts.css), so labels are laid
+  // out in the font they are shown in (a page without the font draws at once).
+  function drawWithFont() {
+    var fonts = document.fonts;
+    var ready = fonts && fonts.load ? fonts.load('12px "Fira Sans"').catch(function () {}) : Promise.resolve();
+    ready.then(draw);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawWithFont); } else { drawWithFont(); }
 })();

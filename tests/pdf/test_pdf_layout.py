@@ -14,7 +14,7 @@ from bookrender.project import load_project
 
 pytestmark = pytest.mark.render
 
-CHART_FONT = "DejaVuSans"  # what the Vega-Lite charts name (analysis/report/figures/theme.py)
+CHART_FONT = "FiraSans"  # the book's one font (bookrender/fonts.py), which the Vega-Lite charts name too (theme.py)
 MIN_CHART_PT = 8.0
 
 

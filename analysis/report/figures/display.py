@@ -20,6 +20,7 @@ gives identical bytes.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 from dataclasses import dataclass
@@ -30,11 +31,12 @@ import pandas as pd
 import vl_convert
 
 from analysis.report.figures.responsive import PRINT_WIDTH, WEB_WIDTHS, ResponsiveChart
-from analysis.report.figures.theme import BOOK_THEME_NAME, use_book_theme
+from analysis.report.figures.theme import BOOK_THEME_NAME, chart_font_dir, use_book_theme
 from analysis.report.tables.display import filter_mimebundle
 from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
 
-__all__ = ["ChartDisplay", "ChartView", "chart_spec", "script_safe_json", "show_chart", "vega_lite_version"]
+__all__ = ["ChartDisplay", "ChartView", "chart_spec", "register_chart_font", "script_safe_json", "show_chart",
+           "vega_lite_version"]
 
 CHART_LINK_TEXT = "Download the data behind this figure (CSV)"
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -53,6 +55,15 @@ def vega_lite_version() -> str:
             "install the vl-convert-python version pinned in pyproject.toml."
         )
     return major_minor
+
+
+@functools.cache
+def register_chart_font() -> str:
+    """Give vl-convert the charts' font files (once per process), so the SVG measures and names the font the
+    site serves and the PDF embeds; returns the folder."""
+    folder = str(chart_font_dir())
+    vl_convert.register_font_directory(folder)
+    return folder
 
 
 def script_safe_json(spec: dict) -> str:
@@ -131,6 +142,7 @@ class ChartDisplay:
     @cached_property
     def svg(self) -> str:
         spec = self.print_spec if self.print_spec is not None else self.spec
+        register_chart_font()
         return vl_convert.vegalite_to_svg(spec, vl_version=vega_lite_version())
 
     @cached_property

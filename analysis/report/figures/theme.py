@@ -12,8 +12,10 @@ text near-black, sizes chosen for a 6.5-inch printed column.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
+import fontpkg_fira_sans
 import pandas as pd
 
 from analysis.domain.provenance import LEGEND_MEANINGS, TIERS
@@ -22,11 +24,13 @@ __all__ = [
     "BOOK_THEME_NAME",
     "CHART_WIDTH_PX",
     "FONT",
+    "FONT_FAMILY",
     "OKABE_ITO",
     "TIERS",
     "TIER_STYLES",
     "TierStyle",
     "book_theme",
+    "chart_font_dir",
     "tier_color_scale",
     "tier_legend",
     "tier_shape_scale",
@@ -36,9 +40,11 @@ __all__ = [
 BOOK_THEME_NAME = "jak_book"
 CHART_WIDTH_PX = 560
 CHART_HEIGHT_PX = 320
-# DejaVu Sans is what vl-convert finds on the build machine (so the SVG/PDF measures
-# text with the font it names); browsers fall back to their sans-serif.
-FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+#: the book's one font family (Fira Sans), from the PyPI package fontpkg-fira-sans: the site serves it as
+#: WOFF2 and the PDF embeds it (bookrender/fonts.py), and vl-convert measures and draws the charts' SVG with
+#: its files (:func:`chart_font_dir`), so chart text has the same font on the web and on paper.
+FONT_FAMILY = fontpkg_fira_sans.FAMILY
+FONT = f"{FONT_FAMILY}, sans-serif"
 TEXT_COLOR = "#1a1a1a"
 GRID_COLOR = "#dddddd"
 
@@ -109,6 +115,11 @@ def book_theme() -> alt.theme.ThemeConfig:
                                   "minus": "-"}},
         },
     }
+
+
+def chart_font_dir() -> Path:
+    """The folder of the chart font's TTF files (what vl-convert registers before it draws a chart)."""
+    return Path(fontpkg_fira_sans.ROOT) / "files"
 
 
 def use_book_theme() -> str:
