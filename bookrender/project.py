@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bookrender.errors import RenderError, SourceError
+from bookrender.fonts import FAMILY
 from bookrender.guard import inside_project
 
 __all__ = ["CONFIG_NAME", "FIXED", "IMPLEMENTED", "NOT_SOURCES", "QUARTO_ONLY", "SUPPORTED", "BookProject",
@@ -34,8 +35,8 @@ IMPLEMENTED = {
     "book": {"title", "subtitle", "author", "chapters", "appendices", "output-file", "search", "downloads",
              "repo-url", "repo-branch", "repo-subdir", "repo-actions", "site-url", "description", "page-footer"},
     "execute": {"echo", "warning", "output", "include"},
-    "format.html": {"toc", "toc-depth", "number-sections", "link-citations"},
-    "format.typst": {"toc"},
+    "format.html": {"toc", "toc-depth", "number-sections", "link-citations", "mainfont"},
+    "format.typst": {"toc", "mainfont"},
 }
 # Settings bookrender's own build always applies in one way: accepted with that value only.
 FIXED = {
@@ -46,6 +47,9 @@ FIXED = {
     ("format.html", "number-sections"): True,
     ("format.html", "link-citations"): True,
     ("format.typst", "toc"): True,
+    # the book's one font family, which bookrender's pages, PDF and charts use (bookrender/fonts.py)
+    ("format.html", "mainfont"): FAMILY,
+    ("format.typst", "mainfont"): FAMILY,
 }
 # Settings accepted only so that the same _quarto.yml renders with real Quarto: bookrender's own
 # build does not read them (its pages and PDF have a fixed layout; it dates the book from
@@ -57,7 +61,7 @@ QUARTO_ONLY = {
     "book": {"date"},
     "execute": {"freeze"},
     "format.html": {"css", "include-in-header", "theme", "embed-resources"},
-    "format.typst": {"toc-depth", "number-sections", "papersize", "mainfont", "fontsize", "section-numbering",
+    "format.typst": {"toc-depth", "number-sections", "papersize", "fontsize", "section-numbering",
                      "keep-typ", "template-partials"},
 }
 SUPPORTED = {section: IMPLEMENTED[section] | QUARTO_ONLY[section] for section in IMPLEMENTED}

@@ -173,7 +173,9 @@ def post_render(root: Path, output_dir: Path) -> None:
     """Called by Quarto after a render (see `_quarto.yml`)."""
     import vl_convert
 
+    from bookrender.fonts import write_web_fonts
     from bookrender.project import load_project
+    from bookrender.site import link_repo_paths, site_links
 
     project = load_project(root)
     base = project.output_file
@@ -181,9 +183,10 @@ def post_render(root: Path, output_dir: Path) -> None:
     if plain.exists():
         plain.replace(versioned)
     off_site: list[str] = []
+    links = site_links(project)  # each figure's and table's code and data linked as bookrender's pages do
     for page in sorted(output_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        new = strip_widget_includes(text).replace(f"{base}.pdf", versioned.name)
+        new = link_repo_paths(strip_widget_includes(text), links).replace(f"{base}.pdf", versioned.name)
         if new != text:
             page.write_text(new, encoding="utf-8")
         off_site += [f"{page.relative_to(output_dir)}: {m.group(0)}" for m in OFF_SITE.finditer(new)]
@@ -195,6 +198,7 @@ def post_render(root: Path, output_dir: Path) -> None:
     (libs / "vega" / "vega-bundle.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
     (libs / "bookrender").mkdir(parents=True, exist_ok=True)
     shutil.copy(ASSETS / "charts.js", libs / "bookrender" / "charts.js")
+    write_web_fonts(output_dir)  # the book's font, as bookrender's site serves it (_includes/vega-header.html)
     (output_dir / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
     record_frozen(root)
 

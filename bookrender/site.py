@@ -1,6 +1,6 @@
 """Write the HTML book: pages in a shared layout, local assets, the search index (Pagefind), the
-book-wide citation numbering of the PDF, and the links from every page, figure and table to the
-code and data behind it."""
+book-wide citation numbering of the PDF, and the links from every page to the code and data behind
+it (each figure and table names its own, in its cell's output: `link_repo_paths`)."""
 from __future__ import annotations
 
 import html
@@ -21,8 +21,9 @@ from bookrender import __version__
 from bookrender.errors import RenderError, ToolMissingError
 from bookrender.fonts import write_web_fonts
 
-__all__ = ["ASSETS", "BookInfo", "PageInfo", "SiteLinks", "add_figure_provenance", "add_heading_anchors",
-           "citation_order", "copy_assets", "finish_site", "page_references", "provenance", "relative", "render_page",
+__all__ = ["ASSETS", "BookInfo", "PageInfo", "SiteLinks", "add_heading_anchors",
+           "citation_order", "copy_assets", "finish_site", "link_repo_paths", "page_references", "provenance", "relative",
+           "render_page",
            "search_entries", "site_links", "with_book_citations", "write_search_index"]
 
 HERE = Path(__file__).resolve().parent
@@ -97,8 +98,10 @@ def relative(target: str, from_page: str) -> str:
 def citation_order(markdowns: list[str]) -> list[str]:
     """The citation keys in the order of their first citation in the combined book (the PDF's order).
 
-    Pandoc reads the markdown (so only real citations count: not e-mail addresses, not code)."""
+    Pandoc reads the markdown (so only real citations count: not e-mail addresses, not code, not
+    cross-references such as `@tbl-x`, which pandoc also reads as citations)."""
     from bookrender.pandoc import READER, pandoc_path
+    from bookrender.xref import is_cross_reference
 
     proc = subprocess.run([pandoc_path(), "-f", READER, "-t", "json"], input="\n\n".join(markdowns).encode("utf-8"),
                           capture_output=True, check=False)
@@ -111,7 +114,7 @@ def citation_order(markdowns: list[str]) -> list[str]:
         if isinstance(node, dict):
             if node.get("t") == "Cite":
                 for citation in node["c"][0]:
-                    if citation["citationId"] not in order:
+                    if citation["citationId"] not in order and not is_cross_reference(citation["citationId"]):
                         order.append(citation["citationId"])
             for value in node.values():
                 walk(value)
@@ -200,29 +203,20 @@ def provenance(book: BookInfo, source: str, deps: tuple[str, ...], offset: str, 
             "cells": {c.label: link(source, c.line) for c in cells if c.label}}
 
 
-_CAPTION = re.compile(r'(<div id="(?P<label>(?:fig|tbl)-[^"]+)" class="book-(?:figure|table)">\n'
-                      r'(?:(?!<div id=").)*?<div class="(?:fig|tbl)-caption">\n.*?\n</div>\n)', re.S)
+_REPO_PATH = re.compile(r'<code data-repo-path="(?P<path>[^"]*)">(?P<text>[^<]*)</code>')
 
 
-def _provenance_html(prov: dict, label: str) -> str:
-    def links(items: list[dict]) -> str:
-        return ", ".join(f'<a href="{html.escape(i["href"])}"><code>{html.escape(i["path"])}</code></a>' for i in items)
+def link_repo_paths(body: str, links: SiteLinks) -> str:
+    """Each repository path a figure or table names (``<code data-repo-path="…">``, written by the book's
+    cells under both engines) becomes a link to the file in the repository when ``book.repo-url`` is set;
+    without a repository it stays plain text (no link that could not work)."""
+    if not links.repo_url:
+        return body
 
-    cell = prov["cells"].get(label, prov["source"])
-    where = f' (line {cell["line"]})' if cell.get("line") else ""
-    parts = [f'<li>Made by the cell <code>{html.escape(label)}</code> of {links([cell])}{where}'
-             + (f", with {links(prov['imports'])}" if prov["imports"] else "") + "</li>"]
-    if prov["data"]:
-        parts.append(f"<li>Data read by this page: {links(prov['data'])}</li>")
-    if prov["code"]:
-        parts.append(f"<li>Other code this page ran: {links(prov['code'])}</li>")
-    return ('<details class="provenance" data-pagefind-ignore><summary>Code and data</summary>\n<ul>'
-            + "".join(parts) + "</ul>\n</details>\n")
-
-
-def add_figure_provenance(body: str, prov: dict) -> str:
-    """After each figure's or table's caption: the cell that made it and the code and data it read."""
-    return _CAPTION.sub(lambda m: m.group(1) + _provenance_html(prov, m.group("label")), body)
+    def link(m: re.Match) -> str:
+        href = links.repo_file(html.unescape(m.group("path")))
+        return f'<a href="{html.escape(href)}">{m.group(0)}</a>'
+    return _REPO_PATH.sub(link, body)
 
 
 # --- headings ------------------------------------------------------------------------------------
@@ -267,9 +261,7 @@ def render_page(book: BookInfo, pages: list[PageInfo], index: int, title_text: s
     nxt = nav[index + 1] if index + 1 < len(nav) else None
     body = page_references(body)
     prov = provenance(book, source, deps, offset, cells) if source else None
-    if prov:
-        body = add_figure_provenance(body, prov)
-    body = add_heading_anchors(body)
+    body = add_heading_anchors(link_repo_paths(body, book.links))
     links = book.links
     canonical = f"{links.site_url.rstrip('/')}/{page.path}" if links.site_url else ""
     actions = {"source": "", "issue": ""}

@@ -10,7 +10,7 @@ import yaml
 from bookrender.build import build
 from bookrender.errors import SourceError
 from bookrender.project import load_project
-from bookrender.site import (BookInfo, PageInfo, SiteLinks, add_figure_provenance, add_heading_anchors, citation_order,
+from bookrender.site import (BookInfo, PageInfo, SiteLinks, add_heading_anchors, citation_order, link_repo_paths,
                              page_references, provenance, render_page, with_book_citations)
 from tests.conftest import copy_minibook
 
@@ -36,14 +36,32 @@ def test_quartos_site_options_give_the_repository_links_footer_and_licence():
     assert 'href="https://example.org/o/r/blob/main/data/a.csv"' in html and "analysis/__init__.py" not in html
 
 
-def test_without_a_repository_the_code_and_data_links_point_into_the_site():
+def test_without_a_repository_the_page_code_and_data_links_point_into_the_site():
     prov = provenance(_book(), "chapters/one.qmd", ("data/a.csv", "analysis/m.py"), "../")
     assert prov["source"]["href"] == "../source/chapters/one.qmd"
-    body = ('<div id="fig-x" class="book-figure">\n<div class="vega-chart"></div>\n<div class="fig-caption">\n'
-            '<p><strong>Figure 1.1:</strong> A caption</p>\n</div>\n</div>\n')
-    out = add_figure_provenance(body, prov)
-    assert re.search(r'</div>\n<details class="provenance"[^>]*><summary>Code and data</summary>.*'
-                     r'<code>fig-x</code>.*href="\.\./source/data/a\.csv".*href="\.\./source/analysis/m\.py"', out, re.S)
+    assert [i["href"] for i in prov["data"] + prov["code"]] == ["../source/data/a.csv", "../source/analysis/m.py"]
+
+
+FIGURE_LINE = ('<p class="chart-download"><span class="made-by">Code: <code data-repo-path="analysis/a b.py">'
+               'analysis/a b.py</code> · Data: <code data-repo-path="data/x.csv">data/x.csv</code></span> · '
+               '<a download="x.csv" href="data:text/csv;base64,">Download</a></p>')
+
+
+def test_a_figures_code_and_data_link_to_the_repository_when_it_is_set():
+    out = link_repo_paths(FIGURE_LINE, SiteLinks(repo_url="https://example.org/o/r/", repo_branch="dev",
+                                                 repo_subdir="book"))
+    assert ('<a href="https://example.org/o/r/blob/dev/book/analysis/a%20b.py"><code data-repo-path="analysis/a b.py">'
+            'analysis/a b.py</code></a>') in out
+    assert '<a href="https://example.org/o/r/blob/dev/book/data/x.csv"><code' in out
+    assert out.count("<a ") == 3  # the two files and the download
+
+
+def test_without_a_repository_a_figures_code_and_data_are_plain_text():
+    assert link_repo_paths(FIGURE_LINE, SiteLinks()) == FIGURE_LINE
+    html = render_page(_book(), PAGES, 1, "One", "", FIGURE_LINE, False, source="chapters/one.qmd")
+    body = html.split("<main")[1].split("</main>")[0]
+    assert "data-repo-path" in body and 'href="https://' not in html
+    assert "View source" not in html and "Report an issue" not in html and "Repository" not in html
 
 
 def test_headings_get_the_section_id_and_an_anchor():
@@ -99,7 +117,7 @@ def test_unknown_repo_actions_are_refused(tmp_path):
         load_project(mini)
 
 
-def test_a_figure_names_its_cell_and_line_and_the_modules_the_cells_import():
+def test_a_page_names_the_modules_its_cells_import_and_links_each_figures_files():
     from bookrender.qmd import Cell
 
     cells = (Cell("import analysis\nfrom analysis.chapters import skin, other as o\nfrom analysis.figures import show",
@@ -111,7 +129,7 @@ def test_a_figure_names_its_cell_and_line_and_the_modules_the_cells_import():
     assert [i["path"] for i in prov["imports"]] == ["analysis/__init__.py", "analysis/chapters/skin.py",
                                                     "analysis/figures/__init__.py"]
     assert [i["path"] for i in prov["code"]] == ["analysis/figures/forest.py"]
-    body = ('<div id="fig-x" class="book-figure">\n<div class="fig-caption">\n<p>Figure</p>\n</div>\n</div>\n')
-    out = add_figure_provenance(body, prov)
-    assert 'href="https://example.org/o/r/blob/main/chapters/two.qmd#L12"><code>chapters/two.qmd</code></a> (line 12)' in out
-    assert 'href="https://example.org/o/r/blob/main/analysis/chapters/skin.py"' in out
+    html = render_page(_book(repo_url="https://example.org/o/r"), PAGES, 1, "One", "", FIGURE_LINE, False,
+                       source="chapters/two.qmd", deps=deps, cells=cells)
+    assert 'href="https://example.org/o/r/blob/main/analysis/chapters/skin.py"' in html
+    assert 'href="https://example.org/o/r/blob/main/data/x.csv"><code data-repo-path="data/x.csv">' in html

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import altair as alt
@@ -31,6 +31,7 @@ import pandas as pd
 import vl_convert
 
 from analysis.report.figures.responsive import PRINT_WIDTH, WEB_WIDTHS, ResponsiveChart
+from analysis.report.provenance import MadeBy, made_by_caller
 from analysis.report.figures.theme import BOOK_THEME_NAME, chart_font_dir, use_book_theme
 from analysis.report.tables.display import filter_mimebundle
 from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
@@ -173,6 +174,8 @@ class ChartView:
     chart: alt.TopLevelMixin | ResponsiveChart
     alt_text: str
     data: pd.DataFrame | None = None
+    #: the code that made the chart and the data it read, derived where the view is created
+    made_by: MadeBy | None = field(default_factory=made_by_caller, compare=False)
 
 
 def show_chart(chart: alt.TopLevelMixin | ResponsiveChart | ChartView, *, alt_text: str | None = None, csv_name: str,
@@ -181,9 +184,11 @@ def show_chart(chart: alt.TopLevelMixin | ResponsiveChart | ChartView, *, alt_te
 
     A :class:`ChartView` brings its own alt text and data (an argument given here takes precedence).
     """
+    made_by = None
     if isinstance(chart, ChartView):
         alt_text = chart.alt_text if alt_text is None else alt_text
         data = chart.data if data is None else data
+        made_by = chart.made_by
         chart = chart.chart
     if alt_text is None:
         raise TypeError("show_chart() needs alt_text: a sentence saying what the chart shows, for screen readers")
@@ -207,7 +212,8 @@ def show_chart(chart: alt.TopLevelMixin | ResponsiveChart | ChartView, *, alt_te
         alt_text=alt_text,
         csv_name=csv_name,
         csv=csv_bytes(frame),
-        download_html=csv_download_html(frame, csv_name, link_text=CHART_LINK_TEXT, css_class="chart-download"),
+        download_html=csv_download_html(frame, csv_name, link_text=CHART_LINK_TEXT, css_class="chart-download",
+                                        made_by=made_by),
         narrower=tuple(layouts.items()),
         print_spec=print_spec,
         width=widths[0],

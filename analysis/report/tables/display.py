@@ -8,10 +8,11 @@ only -- never ``text/html`` -- so Quarto and the book's renderer both use the ma
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.report.provenance import MadeBy, made_by_caller
 from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
 from analysis.report.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
 
@@ -54,6 +55,8 @@ class TableView:
     frame: pd.DataFrame
     column_labels: Mapping[str, str] | None = None
     digits: int | Mapping[str, int] | None = None
+    #: the code that made the table and the data it read, derived where the view is created
+    made_by: MadeBy | None = field(default_factory=made_by_caller, compare=False)
 
 
 def show_table(
@@ -71,6 +74,7 @@ def show_table(
     gets the numbers at full precision, not the rounded text of the table. A :class:`TableView`
     brings its own column labels and digits (an argument given here takes precedence).
     """
+    made_by = df.made_by if isinstance(df, TableView) else None
     if isinstance(df, TableView):
         column_labels = df.column_labels if column_labels is None else column_labels
         digits = df.digits if digits is None else digits
@@ -79,7 +83,8 @@ def show_table(
     markdown_table = pipe_table(df, column_labels=column_labels, align=align, digits=digits, missing=missing)
     return TableDisplay(
         markdown_table=markdown_table,
-        download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class="table-download"),
+        download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class="table-download",
+                                         made_by=made_by),
         csv_name=csv_name,
         csv=csv_bytes(df),
         n_rows=len(df),

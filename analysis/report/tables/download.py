@@ -20,6 +20,8 @@ import re
 
 import pandas as pd
 
+from analysis.report.provenance import MadeBy, made_by_html
+
 __all__ = ["CSV_FLOAT_FORMAT", "check_csv_name", "csv_bytes", "csv_data_uri", "csv_download_html"]
 
 CSV_FLOAT_FORMAT = "%.12g"
@@ -50,10 +52,14 @@ def csv_data_uri(frame: pd.DataFrame) -> str:
     return f"data:text/csv;charset=utf-8;base64,{encoded}"
 
 
-def csv_download_html(frame: pd.DataFrame, csv_name: str, *, link_text: str, css_class: str) -> str:
-    """One ``<p class="{css_class}"><a download="{csv_name}" href="data:...">{link_text}</a></p>``."""
+def csv_download_html(frame: pd.DataFrame, csv_name: str, *, link_text: str, css_class: str,
+                      made_by: MadeBy | None = None) -> str:
+    """One ``<p class="{css_class}">`` with the code and data behind the table or figure (``made_by``:
+    ``Code: … · Data: …``, see :mod:`analysis.report.provenance`) and the
+    ``<a download="{csv_name}" href="data:...">{link_text}</a>`` link."""
     check_csv_name(csv_name)
+    line = made_by_html(made_by)
     return (
-        f'<p class="{html.escape(css_class)}"><a download="{html.escape(csv_name)}" '
+        f'<p class="{html.escape(css_class)}">{line + " · " if line else ""}<a download="{html.escape(csv_name)}" '
         f'href="{csv_data_uri(frame)}">{html.escape(link_text)}</a></p>'
     )
