@@ -19,9 +19,12 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["MISSING_TEXT", "est_ci", "fmt_int", "fmt_num", "fmt_p", "fmt_list", "fmt_pct", "fmt_yes_no", "is_missing"]
+__all__ = ["MAX_NAMES_LISTED", "MISSING_TEXT", "est_ci", "fmt_count", "fmt_int", "fmt_num", "fmt_p", "fmt_list", "fmt_names",
+           "fmt_pct", "fmt_yes_no", "is_missing"]
 
 MISSING_TEXT = "not available"
+#: the most names a sentence lists one by one (:func:`fmt_names`); a longer list ends "and <n> more"
+MAX_NAMES_LISTED = 6
 
 
 def is_missing(value: object) -> bool:
@@ -166,3 +169,20 @@ def fmt_list(items: object, *, conjunction: str = "and") -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def fmt_count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun in agreement: ``"1 arm"``, ``"3 arms"``, ``"1,200 arms"`` (plural default: + "s")."""
+    return f"{fmt_int(n)} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def fmt_names(names: object, *, separator: str = " and ", limit: int = MAX_NAMES_LISTED) -> str:
+    """Names (study labels, which may hold commas) joined by ``separator``: ``"Min 2022 and Paik 2022"``.
+
+    More than ``limit`` names print the first ``limit`` and how many more, so a sentence stays a
+    sentence however many studies the data holds: ``"A and B and ... and F and 994 more"``.
+    """
+    words = [str(name) for name in names]
+    if len(words) <= limit:
+        return separator.join(words)
+    return f"{separator.join(words[:limit])} and {fmt_int(len(words) - limit)} more"

@@ -10,7 +10,7 @@ from analysis.chapters.page import Page
 from analysis.audit.consistency import check_measure_names, implied_p_range
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, forest_plot
-from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
+from analysis.format import est_ci, fmt_int, fmt_names, fmt_num, fmt_p, fmt_pct
 from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import reproduction_table
 from analysis.audit.death_ratios import (COUNT_ASSUMPTION, death_tables, fvc_results, poolability, ratio_forest_frame,
@@ -46,6 +46,18 @@ def _counts(tables, ratios) -> dict[str, object]:
         "six_odds_c": fmt_num(six["risk_control"] / (1 - six["risk_control"])),
     })
     return values
+
+
+def _poolable_sentence(pool_status) -> str:
+    """How many studies have a complete 2x2 table and which do not, in agreement with the counts
+    ("1 has a complete table; Chen 2019 does not", "10 have complete tables; A and B do not")."""
+    complete = pool_status["can_enter_pool"].astype(bool)
+    n = int(complete.sum())
+    sentence = f"{fmt_int(n)} {'has a complete table' if n == 1 else 'have complete tables'}"
+    incomplete = pool_status.loc[~complete, "study"]
+    if len(incomplete):
+        sentence += f"; {fmt_names(incomplete)} {'does' if len(incomplete) == 1 else 'do'} not"
+    return sentence
 
 
 def _basis(row) -> str:
@@ -141,7 +153,8 @@ def page(evidence: Evidence | None = None) -> Page:
                                           "p_fisher": "p, Fisher exact on the counts"}),
         "n_studies": fmt_int(tables["study_id"].nunique()),
         "n_poolable": fmt_int(int(pool_status["can_enter_pool"].sum())),
-        "not_poolable": " and ".join(pool_status.loc[~pool_status["can_enter_pool"], "study"]),
+        "not_poolable": fmt_names(pool_status.loc[~pool_status["can_enter_pool"], "study"]),
+        "poolable_sentence": _poolable_sentence(pool_status),
         "paper_rr": paper_rr,
         "paper_p": published_p_text(evidence, "death.rr.results"),
         "hr_text": hr_text,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.format import fmt_int, fmt_yes_no
+from analysis.format import fmt_count, fmt_int, fmt_names, fmt_yes_no
 from analysis.domain.provenance import tier_table
 from analysis.audit.safety import (CAMPAR_SAFETY_FACTS, adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
                              safety_summary, serious_events_table, side_by_side)
@@ -19,17 +19,25 @@ __all__ = ["TABLES", "page"]
 TABLES = ("adverse_events", "outcomes", "excluded_report_facts")
 
 
-def _flag(flags: pd.DataFrame, check: str, what: str, column: str = "what") -> pd.Series:
+def _flag(flags: pd.DataFrame, check: str, what: str, column: str = "what", study_id: str | None = None) -> pd.Series:
     """The one row of the disagreement table for a check and what it compares (by ``column``:
-    an ``event_id`` of adverse_events, or the count a comparison with ``outcomes`` names)."""
+    an ``event_id`` of adverse_events, or the count a comparison with ``outcomes`` names), of
+    ``study_id`` when given (a count such as "Deaths (6 months)" is compared once per study)."""
     rows = flags[(flags["check"] == check) & (flags[column] == what)]
+    if study_id is not None:
+        rows = rows[rows["study_id"] == study_id]
     if len(rows) != 1:
-        raise ValueError(f"expected one {check!r} comparison with {column} {what!r}, but found {len(rows)}")
+        of = "" if study_id is None else f" of study {study_id!r}"
+        raise ValueError(f"expected one {check!r} comparison with {column} {what!r}{of}, but found {len(rows)}")
     return rows.iloc[0]
 
 
 def _flagged(flags: pd.DataFrame, check: str) -> pd.Series:
-    return flags[(flags["check"] == check) & flags["flagged"]].iloc[0]
+    """The first flagged row of ``check`` in the table's order (the data's order of studies)."""
+    rows = flags[(flags["check"] == check) & flags["flagged"]]
+    if rows.empty:
+        raise ValueError(f"expected a flagged {check!r} comparison, but none is flagged")
+    return rows.iloc[0]
 
 
 def _time(row: pd.Series) -> str:
@@ -39,8 +47,10 @@ def _time(row: pd.Series) -> str:
 def _disagreements(flags: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, object]:
     zoster = _flag(flags, "none_vs_source", "levoyer2021.herpes_zoster", "event_id")
     abscess = _flag(flags, "none_vs_source", "levoyer2021.skin_abscess", "event_id")
-    deaths_6m, deaths_1y = (_flag(flags, "deaths_vs_source", "Deaths (6 months)"),
-                            _flag(flags, "deaths_vs_source", "Deaths (1 year)"))
+    # the study whose Table 4 deaths disagree with its source (the first, when several do)
+    deaths_study = _flagged(flags, "deaths_vs_source")["study_id"]
+    deaths_6m, deaths_1y = (_flag(flags, "deaths_vs_source", "Deaths (6 months)", study_id=deaths_study),
+                            _flag(flags, "deaths_vs_source", "Deaths (1 year)", study_id=deaths_study))
     thrombo = _flag(flags, "statement_vs_table", "all.thromboembolism.abstract", "event_id")
     deaths_said = _flag(flags, "statement_vs_table", "all.deaths.results", "event_id")
     any_event, stopped = _flagged(flags, "any_event_vs_source"), _flagged(flags, "discontinuation_vs_source")
@@ -101,7 +111,8 @@ def page(evidence: Evidence | None = None) -> Page:
         "table4_deaths": fmt_int(summary.table4_deaths_total),
         "n_studies_deaths": fmt_int(summary.n_studies_with_table4_deaths),
         "n_serious_studies": fmt_int(len(with_serious)),
-        "serious_studies": " and ".join(with_serious["study"]),
+        "serious_studies_count": fmt_count(len(with_serious), "study", "studies"),
+        "serious_studies": fmt_names(with_serious["study"]),
         "serious_patients": fmt_int(int(with_serious["serious_patients"].sum())),
         **_disagreements(flags, outcomes),
         **_context(evidence.excluded_report_facts),

@@ -2,8 +2,10 @@
 what public inputs regenerate, a partial pool of the public arms, its subgroups and its
 sensitivity to the choices of the analysis.
 
-Studies are found by their role in the data, never by label: the arm whose change is computed
-from before/after means (and so depends on the assumed correlation r) is the one with an ``r``.
+Studies are found by their role in the data, never by label: an arm whose change is computed
+from before/after means (and so depends on the assumed correlation r) is one with an ``r``. The
+page works through the first such arm (in the data's order) as its example, and speaks of one or
+many such arms as the data has them.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.efficacy_tables import comparison_table, effects_table, grid_table, missing_table
 from analysis.report.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
-from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_p, fmt_pct
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_p, fmt_pct
 from analysis.report.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
 from analysis.domain.outcomes import outcome_spec
 from analysis.domain.provenance import tier_table
@@ -77,11 +79,20 @@ def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
     }
 
 
+def _r_dependent(effects: pd.DataFrame) -> pd.DataFrame:
+    """The arms whose change needs an assumed r (those with an ``r``), in the data's order; at least one."""
+    arms = effects[effects["r"].notna()]
+    if arms.empty:
+        raise ValueError(f"the skin chapter works through a {OUTCOME} arm whose change needs an assumed r "
+                         "(before/after means in data/outcomes.csv), but there is none")
+    return arms
+
+
 def _implied_r(evidence: Evidence, prepost_label: str) -> dict[str, object]:
-    """A labelled scenario beside the assumed r: the r that the paired-test p of the before/after arm implies,
-    and its change and the public pool at that r."""
+    """A labelled scenario beside the assumed r: the r that the paired-test p of the example before/after arm
+    implies, and its change and the public pool at that r (every r-dependent arm at that r)."""
     effects = study_effects(evidence, OUTCOME)
-    arm = effects[effects["r"].notna()].iloc[0]
+    arm = _r_dependent(effects).iloc[0]
     outcomes = evidence.outcomes
     row = outcomes[(outcomes["arm_id"] == arm["arm_id"]) & (outcomes["outcome"] == OUTCOME)
                    & (outcomes["statistic"] == "mean_sd_before_after")].iloc[0]
@@ -99,6 +110,7 @@ def _implied_r(evidence: Evidence, prepost_label: str) -> dict[str, object]:
         "implied_pool": est_ci(pooled["estimate"], pooled["ci_low"], pooled["ci_high"]),
         "n_r_dependent": fmt_int(n_r_dependent),
         "n_r_independent": fmt_int(int(effects["yi"].notna().sum()) - n_r_dependent),
+        "r_independent_arms": _r_independent_arms(int(effects["yi"].notna().sum()) - n_r_dependent),
     }
 
 
@@ -110,11 +122,26 @@ def _ranking_statements(evidence: Evidence) -> dict[str, object]:
             "bar_inferior_location": statements.at["r33_bar_inferior", "location"]}
 
 
+def _r_dependent_arms(prepost: pd.DataFrame) -> str:
+    """The arms the r sweep varies, as the prose names them: "the Paik 2021 arm, the 1 public arm built from
+    before and after means", or for several "the 10 public arms built from before and after means (A and B ...)"."""
+    if len(prepost) == 1:
+        return f"the {prepost['label'].iloc[0]} arm, the {fmt_int(len(prepost))} public arm built from before and after means"
+    return f"the {fmt_int(len(prepost))} public arms built from before and after means ({fmt_names(prepost['label'])})"
+
+
+def _r_independent_arms(n: int) -> str:
+    """The public arms the r sweep leaves alone, with the verb in agreement."""
+    if n == 1:
+        return "the other public arm comes from a published interval and does not depend on r"
+    if n == 0:
+        return "no other public arm enters the pool"
+    return f"the other {fmt_int(n)} public arms come from published intervals and do not depend on r"
+
+
 def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
     missing = effects[effects["tier"] == "missing"]
-    prepost = effects[effects["r"].notna()]
-    if len(prepost) != 1:
-        raise ValueError(f"expected one {OUTCOME} arm whose change needs an assumed r, but found {len(prepost)}")
+    prepost = _r_dependent(effects)
     arm = prepost.iloc[0]
     outcomes = evidence.outcomes
     reported = outcomes[(outcomes["arm_id"] == arm["arm_id"]) & (outcomes["outcome"] == OUTCOME)].iloc[0]
@@ -124,10 +151,11 @@ def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
         "n_public": fmt_int(len(effects) - len(missing)),
         "n_from_sources": fmt_int(int((~effects["tier"].isin(["missing", "recovered"])).sum())),
         "n_recovered": fmt_int(int((effects["tier"] == "recovered").sum())),
-        "recovered_labels": " and ".join(effects.loc[effects["tier"] == "recovered", "label"]),
+        "recovered_labels": fmt_names(effects.loc[effects["tier"] == "recovered", "label"]),
         "n_missing": fmt_int(len(missing)),
-        "missing_labels": " and ".join(missing["label"]),
+        "missing_labels": fmt_names(missing["label"]),
         "prepost_label": arm["label"],
+        "r_dependent_arms": _r_dependent_arms(prepost),
         "prepost_change": fmt_num(arm["yi"], 1),
         "prepost_se": fmt_num(arm["se"]),
         "prepost_ci": est_ci(arm["yi"], arm["ci_low"], arm["ci_high"]),
@@ -159,7 +187,7 @@ def _public_pool(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]
         pi = (f"not computed (with k = {fmt_int(result.k)} it would rest on t with {df_text} of freedom; "
               f"the book shows one from {fmt_int(MIN_PREDICTION_DF)} degrees of freedom on)")
         result = dataclasses.replace(result, pi_low=None, pi_high=None)
-    missing_labels = " and ".join(effects.loc[effects["tier"] == "missing", "label"])
+    missing_labels = fmt_names(effects.loc[effects["tier"] == "missing", "label"])
     frame = forest_frame(effects, result, pooled_text="Pool of public inputs")
     k = fmt_int(result.k)
     loo = public_leave_one_out(pool.effects)
@@ -256,7 +284,9 @@ def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
     }
     values.update(_implied_r(evidence, prepost_label))
     values["r_sweep"] = ChartView(
-        line_chart_sweep(sweep, "r", "estimate", "ci_low", "ci_high", series="series",
+        line_chart_sweep(sweep, "r", "estimate", "ci_low", "ci_high", series="series", main_series=POOL_SERIES,
+                         others_label=f"{fmt_int(sweep['series'].nunique() - 1)} arm changes that need r: median and range",
+                         source="data/outcomes.csv",
                          x_title="Assumed pre-post correlation r", y_title=_axis_title(evidence),
                          null_value=0, reference_x=PAPER_SETTINGS.r, title="Sensitivity to the assumed correlation r"),
         alt_text=(f"Sweep of r from {r_first} to {r_last}: {prepost_label} standard error from "

@@ -9,6 +9,12 @@ rows are not repeated, because a copy would break a rule of the data package rat
 it: ``recovered`` outcome rows and the links of the single-arm published results they were
 recovered from (such a result holds exactly one arm), and ``same_patients_as`` links (a copy
 re-reports nobody).
+
+The statement register (``paper_statements.csv``) records, for each statement of the paper, the
+verdict its check gives on the data; the repeated studies change some of those verdicts (the paper's
+"91 patients" is no longer the sum), and a register that disagrees with the code stops the book. So
+the scaled package's register is re-recorded as a reviewer would: each verdict the code decides is
+the code's verdict on the scaled data (``record_code_verdicts``).
 """
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["scaled_data"]
+__all__ = ["record_code_verdicts", "scaled_data"]
 
 STUDY_TABLES = ("studies", "arms", "study_facts", "outcomes", "adverse_events", "risk_of_bias",
                 "published_result_studies")
@@ -85,4 +91,22 @@ def scaled_data(source: Path, dest: Path, factor: int) -> Path:
         copies = [_copy_rows(frame, table, studies, i, single_arm_keys) for i in range(1, factor)]
         out = pd.concat([frame, *copies], ignore_index=True)
         out.to_csv(dest / f"{table}.csv", index=False, lineterminator="\n")
+    if factor > 1:
+        record_code_verdicts(dest)
     return dest
+
+
+def record_code_verdicts(data_dir: Path) -> int:
+    """Set the recorded verdict of every statement the code checks to the code's verdict on the data in
+    ``data_dir``; returns how many verdicts changed."""
+    from analysis.audit.statement_register import disagreements, statement_register
+    from analysis.data import load
+
+    differing = disagreements(statement_register(load(data_dir=data_dir)))
+    if differing.empty:
+        return 0
+    frame = _read(data_dir, "paper_statements")
+    verdicts = dict(zip(differing["statement_id"], differing["code_verdict"]))
+    frame["verdict"] = [verdicts.get(sid, verdict) for sid, verdict in zip(frame["statement_id"], frame["verdict"])]
+    frame.to_csv(data_dir / "paper_statements.csv", index=False, lineterminator="\n")
+    return len(verdicts)
