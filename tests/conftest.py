@@ -38,3 +38,16 @@ def built_book(tmp_path_factory):
         mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
         report = build(root, use_cache=False, log=lambda msg: None)
     return report
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory):
+    """The mini test book, built once (site and execution cache) with the own engine. Tests never change it:
+    each works on its own copy (``tests.faults.breakage.copy_built_project``)."""
+    from bookrender.build import build
+
+    root = copy_minibook(tmp_path_factory.mktemp("built-mini") / "mini")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        build(root, log=lambda msg: None)
+    return root

@@ -15,7 +15,7 @@ from analysis.paths import ROOT
 from bookrender.build import build
 from bookrender.errors import CellLimitError, RenderError, SourceError
 from bookrender.limits import Limits
-from tests.conftest import FIXED_EPOCH, copy_minibook
+from tests.conftest import FIXED_EPOCH
 from tests.faults.breakage import copy_built_project, site_manifest
 
 pytestmark = pytest.mark.render
@@ -23,15 +23,6 @@ pytestmark = pytest.mark.render
 
 def quiet(msg):
     return None
-
-
-@pytest.fixture(scope="module")
-def built_mini(tmp_path_factory):
-    root = copy_minibook(tmp_path_factory.mktemp("cells") / "mini")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        build(root, log=quiet)
-    return root
 
 
 @pytest.fixture

@@ -47,15 +47,6 @@ MANIFEST = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(scope="module")
-def built_mini(tmp_path_factory):
-    root = copy_minibook(tmp_path_factory.mktemp("fs") / "mini")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        build(root, log=lambda msg: None)
-    return root
-
-
 @pytest.fixture
 def mini(built_mini, tmp_path, fixed_epoch):
     root = copy_built_project(built_mini, tmp_path / "mini")

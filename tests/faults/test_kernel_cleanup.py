@@ -15,7 +15,7 @@ import pytest
 
 from analysis.paths import ROOT
 from bookrender.build import build
-from tests.conftest import FIXED_EPOCH, copy_minibook
+from tests.conftest import FIXED_EPOCH
 from tests.faults.breakage import copy_built_project, site_manifest
 
 pytestmark = pytest.mark.render
@@ -28,15 +28,6 @@ open("sleeping.txt", "w").write(str(os.getpid()))
 time.sleep(120)
 ```
 """
-
-
-@pytest.fixture(scope="module")
-def built_mini(tmp_path_factory):
-    root = copy_minibook(tmp_path_factory.mktemp("cleanup") / "mini")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        build(root, log=lambda msg: None)
-    return root
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 
 from bookrender.build import build
 from bookrender.cache import FORMAT, entry_digest
-from tests.conftest import copy_minibook
 from tests.faults.breakage import copy_built_project, site_manifest
 
 pytestmark = pytest.mark.render
@@ -21,15 +20,6 @@ SITE_STATE = Path(".bookcache/site.json")
 
 def quiet(msg):
     return None
-
-
-@pytest.fixture(scope="module")
-def built_mini(tmp_path_factory):
-    root = copy_minibook(tmp_path_factory.mktemp("integrity") / "mini")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        build(root, log=quiet)
-    return root
 
 
 @pytest.fixture
