@@ -17,7 +17,7 @@ from bookrender.errors import SourceError
 from bookrender.execute import ExecutedDocument
 from bookrender.kernel_side import is_default_repr
 from bookrender.qmd import INLINE_EXPR, HEADING, Cell, Document, Markdown
-from bookrender.xref import LabelIndex, resolve_references
+from bookrender.xref import LabelIndex, check_references, references_block
 
 __all__ = ["MIME_ORDER", "Assembled", "assemble", "page_title", "usable_data"]
 
@@ -126,7 +126,7 @@ def _no_form(data: dict, fmt: str, doc: Document, cell: Cell) -> None:
 
 
 def _render_cell(cell: Cell, outputs: tuple, fmt: str, doc: Document, defaults: dict,
-                 index: LabelIndex, from_page: str | None, result: Assembled) -> str:
+                 index: LabelIndex, result: Assembled) -> str:
     if not _option(cell, defaults, "include", True):
         return ""
     parts: list[str] = []
@@ -144,8 +144,8 @@ def _render_cell(cell: Cell, outputs: tuple, fmt: str, doc: Document, defaults: 
     label = cell.label or ""
     if label in index.targets and index.targets[label].kind in ("fig", "tbl"):
         target = index.targets[label]
-        caption = resolve_references(str(target.title), index, str(doc.path), cell.line, from_page)
-        caption_div = f"::: {{.{target.kind}-caption}}\n**{target.text}:** {caption}\n:::"
+        check_references(str(target.title), index, str(doc.path), cell.line)
+        caption_div = f"::: {{.{target.kind}-caption}}\n**{target.text}:** {target.title}\n:::"
         if target.kind == "fig":
             return f"::::: {{#{label} .book-figure}}\n{body}\n\n{caption_div}\n:::::"
         return f"::::: {{#{label} .book-table}}\n{caption_div}\n\n{body}\n:::::"
@@ -181,7 +181,7 @@ def assemble(doc: Document, executed: ExecutedDocument, fmt: str, index: LabelIn
     """Markdown for `doc` in `fmt` ('html' or 'typst'); `page` is its html path, or None in the combined PDF."""
     result = Assembled("")
     numbers = index.section_numbers.get(str(doc.path), {})
-    parts: list[str] = []
+    parts: list[str] = [references_block(index, page)]  # the Lua filter makes the links from it
     title = doc.front_matter.get("title")
     if title:
         number = numbers.get(1)
@@ -191,10 +191,10 @@ def assemble(doc: Document, executed: ExecutedDocument, fmt: str, index: LabelIn
     for block in doc.blocks:
         if isinstance(block, Markdown):
             text = _number_headings(block.text, block.line, numbers)
-            text = resolve_references(text, index, str(doc.path), block.line, page)
+            check_references(text, index, str(doc.path), block.line)
             parts.append(_substitute_inline(text, executed.inline_values))
         else:
-            rendered = _render_cell(block, executed.outputs[cell_index], fmt, doc, defaults, index, page, result)
+            rendered = _render_cell(block, executed.outputs[cell_index], fmt, doc, defaults, index, result)
             cell_index += 1
             if rendered:
                 parts.append(rendered)

@@ -1,24 +1,42 @@
-"""Number chapters, sections, figures and tables, and resolve `@fig-`, `@tbl-`, `@sec-` references.
+"""Number chapters, sections, figures and tables, and tell pandoc how to name `@fig-`, `@tbl-`, `@sec-` references.
 
 Numbering follows Quarto books: chapters 1, 2, ... (appendices A, B, ...); a figure is
 "Figure 2.1" (chapter 2, first figure); sections are "Section 2.3". A chapter marked
 `{.unnumbered}` numbers its figures 1, 2, ... without a prefix.
+
+References are resolved on pandoc's document tree, as Quarto's crossref Lua filters do: pandoc
+reads `@tbl-x` as a citation (a `Cite` element), and the Lua filter (`filters/book.lua`) turns each
+`Cite` of a cross-reference label into a link, from the page's table of references that
+`references_block` writes into the page's markdown (a raw block, which no writer prints). So
+code spans and code blocks are never touched. `check_references` finds unknown labels in the
+source first, to name the file and line.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
 
 from bookrender.errors import SourceError
 from bookrender.project import BookProject
-from bookrender.qmd import Document
+from bookrender.qmd import XREF_PREFIXES, Document
 
-__all__ = ["LabelIndex", "SectionNumber", "Target", "resolve_references"]
+__all__ = ["REFERENCES_FORMAT", "LabelIndex", "Reference", "SectionNumber", "Target", "check_references",
+           "is_cross_reference", "references_block"]
 
-XREF = re.compile(r"(?<![\w@\\])@(?P<label>(?P<kind>fig|tbl|sec)-[\w-]*[\w])")
+#: a reference as pandoc reads a citation key (letters, digits, `_`, and punctuation inside it), not
+#: after a word character (an e-mail address) or a backslash (an escaped `@`).
+XREF = re.compile(r"(?<![\w@\\])@(?P<label>(?P<kind>fig|tbl|sec)-\w+(?:[:.#$%&+?<>~/-]+\w+)*)")
 CODE_SPANS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 KIND_NAMES = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
+#: the raw-block format of a page's table of references (read and removed by the Lua filter).
+REFERENCES_FORMAT = "bookrender-references"
+
+
+def is_cross_reference(key: str) -> bool:
+    """True for a citation key that is a cross-reference (`fig-…`, `tbl-…`, `sec-…`), never a bibliography key."""
+    return key.split("-", 1)[0] in XREF_PREFIXES and "-" in key
 
 
 @dataclass(frozen=True)
@@ -111,36 +129,47 @@ class LabelIndex:
                           doc, heading.line)
         self.section_numbers[str(doc.path)] = numbers
 
-    def link(self, label: str, from_page: str | None) -> str:
-        """Markdown link text for a reference; `from_page=None` means one combined document (PDF)."""
+    def reference(self, label: str, from_page: str | None) -> Reference:
+        """How `@label` reads and where it leads from `from_page` (None: the one combined document, the PDF)."""
         target = self.targets[label]
-        if from_page is None:
-            href = f"#{label}"
-        elif target.page == from_page:
+        if from_page is None or target.page == from_page:
             href = f"#{label}"
         else:
             href = posixpath.relpath(target.page, posixpath.dirname(from_page) or ".") + f"#{label}"
         # Quarto's wording: in HTML, an unnumbered page names a chapter with its title; elsewhere,
         # and in the PDF, "Chapter 7", "Appendix A".
         text = target.titled_text if from_page in self.unnumbered_pages else target.text
-        return f"[{text}]({href})"
+        return Reference(text, href, target.number or target.title)
 
 
-def resolve_references(text: str, index: LabelIndex, path: str, first_line: int, from_page: str | None) -> str:
-    """Replace every `@fig-…`/`@tbl-…`/`@sec-…` in prose (not in code) by a numbered link."""
+@dataclass(frozen=True)
+class Reference:
+    """A resolved `@label`: its link text (markdown), its link target, and what `-@label` prints (the number)."""
+
+    text: str
+    href: str
+    number: str
+
+
+def references_block(index: LabelIndex, from_page: str | None) -> str:
+    """The page's table of references for the Lua filter: a raw markdown block of JSON (one line,
+    ASCII) mapping each label to its `Reference`, and the label prefixes that mark a cross-reference."""
+    table = {"prefixes": list(XREF_PREFIXES),
+             "targets": {label: vars(index.reference(label, from_page)) for label in sorted(index.targets)}}
+    payload = json.dumps(table, sort_keys=True, ensure_ascii=True)
+    return f"```{{={REFERENCES_FORMAT}}}\n{payload}\n```"
+
+
+def check_references(text: str, index: LabelIndex, path: str, first_line: int) -> None:
+    """Fail on a `@fig-…`/`@tbl-…`/`@sec-…` in prose (not in code) that names no label of the book,
+    naming the file and line (the links themselves are made on pandoc's tree, by the Lua filter)."""
     pieces = CODE_SPANS.split(text)
-    out: list[str] = []
     line = first_line
     for i, piece in enumerate(pieces):
         if i % 2 == 0:
-            def replace(match: re.Match, piece=piece, line=line) -> str:
-                label = match.group("label")
-                if label not in index.targets:
+            for match in XREF.finditer(piece):
+                if match.group("label") not in index.targets:
                     at = line + piece.count("\n", 0, match.start())
-                    raise SourceError(path, at, f"cross-reference '@{label}' points at no figure, table or "
-                                      f"section of the book.")
-                return index.link(label, from_page)
-            piece = XREF.sub(replace, piece)
-        out.append(piece)
-        line += pieces[i].count("\n")
-    return "".join(out)
+                    raise SourceError(path, at, f"cross-reference '@{match.group('label')}' points at no figure, "
+                                      f"table or section of the book.")
+        line += piece.count("\n")

@@ -1,4 +1,103 @@
--- Pandoc filter for bookrender: callouts, in HTML and in Typst.
+-- Pandoc filter for bookrender, in HTML and in Typst: cross-references, then callouts, captions
+-- kept with what they caption, and Typst's text escapes. Two passes, in order (the list returned
+-- at the end): references become links first, so their text goes through the second pass like
+-- the rest of the page's text. Pandoc runs this filter before --citeproc.
+
+-- ----------------------------------------------------------------------------- cross-references
+-- Pandoc reads `@tbl-x` as a citation: a Cite element, never inside code. As Quarto's crossref
+-- filters do, a Cite of a cross-reference label becomes a link, named as the page's table of
+-- references says (bookrender/xref.py `references_block`: a raw block of JSON that this pass
+-- reads and removes; its `text` is markdown, read with the reader of the page).
+local REFERENCES_FORMAT = "bookrender-references"
+local READER = "markdown-implicit_figures"
+
+local function is_cross_reference(key, prefixes)
+  local prefix = key:match("^(%w+)%-.")
+  return prefix ~= nil and prefixes[prefix] == true
+end
+
+-- The link as pandoc reads `[text](href)` in the page's markdown.
+local function reference_link(text, href)
+  local blocks = pandoc.read("[" .. text .. "](" .. href .. ")", READER).blocks
+  local inlines = #blocks == 1 and blocks[1].content or nil
+  if not inlines or #inlines ~= 1 or inlines[1].t ~= "Link" then
+    error("bookrender: the reference text '" .. text .. "' does not read as one link")
+  end
+  return inlines[1]
+end
+
+local function read_references(doc)
+  local table_ = nil
+  local blocks = doc.blocks:walk({
+    RawBlock = function(raw)
+      if raw.format ~= REFERENCES_FORMAT then return nil end
+      table_ = pandoc.json.decode(raw.text, false)
+      return {}
+    end,
+  })
+  return table_, blocks
+end
+
+local function target_of(references, key)
+  local target = references[key]
+  if not target then
+    error("bookrender: cross-reference '@" .. key .. "' points at no figure, table or section of the book")
+  end
+  return target
+end
+
+local function refuse_grouped(key)
+  error("bookrender: write each cross-reference on its own, as @" .. key ..
+        " (not inside brackets with other keys or words)")
+end
+
+-- A Cite holding cross-references, as the inlines that replace it:
+--   @fig-x                -> the link ("Figure 2.1")
+--   -@fig-x               -> the link, its number alone ("2.1"), as Quarto prints it
+--   [@fig-x]              -> the link, as Quarto prints it
+--   @fig-x [@key] / [p 3] -> the link, then what followed it, as written (pandoc reads the
+--                            bracket after an in-text citation as part of the same Cite)
+-- Anything else (a cross-reference among other keys, or with words inside the brackets) fails.
+local function resolve(cite, references, prefixes)
+  local citations, first = cite.citations, cite.citations[1]
+  for i, citation in ipairs(citations) do
+    if i > 1 and is_cross_reference(citation.id, prefixes) then refuse_grouped(citation.id) end
+  end
+  if not is_cross_reference(first.id, prefixes) then return nil end
+  if #first.prefix > 0 then refuse_grouped(first.id) end
+  local target = target_of(references, first.id)
+  if first.mode == "AuthorInText" then
+    local link = reference_link(target.text, target.href)
+    if #citations == 1 and #first.suffix == 0 then return link end
+    if #citations == 1 then  -- the link, then the words in brackets after it
+      local out = pandoc.Inlines({link, pandoc.Space(), pandoc.Str("[")})
+      out:extend(first.suffix)
+      out:insert(pandoc.Str("]"))
+      return out
+    end
+    if #first.suffix > 0 then refuse_grouped(first.id) end
+    local rest = pandoc.Cite(pandoc.Inlines({table.unpack(cite.content, 3)}), {table.unpack(citations, 2)})
+    return pandoc.Inlines({link, pandoc.Space(), rest})
+  end
+  if #citations > 1 or #first.suffix > 0 then refuse_grouped(first.id) end
+  if first.mode == "SuppressAuthor" then
+    return reference_link(target.number, target.href)
+  end
+  return reference_link(target.text, target.href)
+end
+
+local function cross_references(doc)
+  local table_, blocks = read_references(doc)
+  if not table_ then return nil end
+  local prefixes = {}
+  for _, prefix in ipairs(table_.prefixes) do prefixes[prefix] = true end
+  doc.blocks = blocks:walk({
+    Cite = function(cite) return resolve(cite, table_.targets, prefixes) end,
+  })
+  return doc
+end
+
+-- ----------------------------------------------------------------------------- callouts
 local TITLES = {
   ["callout-note"] = "Note", ["callout-tip"] = "Tip", ["callout-warning"] = "Warning",
   ["callout-important"] = "Important", ["callout-caution"] = "Caution",
@@ -41,7 +140,7 @@ local function keep_captions(div)
   return nil
 end
 
-function Div(div)
+local function Div(div)
   if FORMAT:match("typst") then
     local kept = keep_captions(div)
     if kept then return kept end
@@ -77,7 +176,7 @@ end
 -- dots and underscores so that they wrap inside narrow table columns instead of overflowing.
 local TYPST_SPECIAL = "[\\#%*_`%$<>@=%-+/~%[%]'\"]"
 
-function Str(el)
+local function Str(el)
   if not FORMAT:match("typst") then return nil end
   local long_identifier = #el.text > 18 and el.text:match("[%._][%w]")
   if not el.text:match("%-%d") and not long_identifier then return nil end
@@ -87,3 +186,8 @@ function Str(el)
   end
   return pandoc.RawInline("typst", escaped)
 end
+
+return {
+  {Pandoc = cross_references},
+  {Div = Div, Str = Str},
+}

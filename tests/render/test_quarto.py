@@ -61,17 +61,18 @@ def test_the_front_page_names_chapters_as_quarto_does(tmp_path):
     ("1 One", "Appendix A — Extra"), and "Chapter 1", "Appendix A" from numbered chapters and in the PDF."""
     from bookrender.project import load_project
     from bookrender.qmd import parse_qmd
-    from bookrender.xref import LabelIndex, resolve_references
+    from bookrender.xref import LabelIndex
+    from tests.render.test_xref import resolved
 
     root = copy_minibook(tmp_path / "mini")
     project = load_project(root)
     docs = {str(c.source): parse_qmd(root, c.source) for c in project.chapters}
     index = LabelIndex(project, docs)
     one, extra = index.targets["sec-one"].title, index.targets["sec-extra"].title
-    assert resolve_references("@sec-one, @sec-extra", index, "index.qmd", 1, "index.html") == \
-        f"[1\u00a0{one}](chapters/one.html#sec-one), [Appendix A — {extra}](chapters/extra.html#sec-extra)"
-    assert resolve_references("@sec-extra", index, "x.qmd", 1, "chapters/one.html") == "[Appendix A](extra.html#sec-extra)"
-    assert resolve_references("@sec-one", index, "index.qmd", 1, None) == "[Chapter 1](#sec-one)"
+    assert resolved("@sec-one, @sec-extra", index, "index.html") == \
+        f'<a href="chapters/one.html#sec-one">1\u00a0{one}</a>, <a href="chapters/extra.html#sec-extra">Appendix A — {extra}</a>'
+    assert resolved("@sec-extra", index, "chapters/one.html") == '<a href="extra.html#sec-extra">Appendix A</a>'
+    assert resolved("@sec-one", index, None) == '<a href="#sec-one">Chapter 1</a>'
 
 
 def test_quarto_freeze_is_removed_exactly_for_documents_whose_inputs_changed(tmp_path, monkeypatch, fixed_epoch):

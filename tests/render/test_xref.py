@@ -1,10 +1,12 @@
 """Numbering and cross-references across the pages of a book."""
 import pytest
 
-from bookrender.errors import SourceError
+from bookrender.errors import RenderError, SourceError
+from bookrender.pandoc import to_html
 from bookrender.project import load_project
 from bookrender.qmd import parse_qmd
-from bookrender.xref import LabelIndex, resolve_references
+from bookrender.site import citation_order
+from bookrender.xref import LabelIndex, check_references, references_block
 from tests.conftest import copy_minibook
 
 
@@ -26,25 +28,62 @@ def test_numbers_follow_quarto_books(minibook):
     assert index.targets["sec-extra"].text == "Appendix A"
 
 
+def resolved(text: str, index, from_page: str | None) -> str:
+    """The HTML pandoc makes of `text` on page `from_page` (None: the PDF's one document), with the
+    page's table of references and the book's Lua filter, as a build does."""
+    body = to_html(references_block(index, from_page) + "\n\n" + text, what="a test page", title="t",
+                   bibliography=None, csl=None, toc_depth=2).body.strip()
+    assert body.startswith("<p>") and body.endswith("</p>"), body
+    return body[3:-4]
+
+
 def test_links_are_relative_between_pages_and_local_in_the_pdf(minibook):
     _, _, index = minibook
-    assert resolve_references("see @fig-bar.", index, "index.qmd", 1, "index.html") == \
-        "see [Figure 1.1](chapters/one.html#fig-bar)."
-    assert resolve_references("see @sec-one", index, "x.qmd", 1, "chapters/extra.html") == \
-        "see [Chapter 1](one.html#sec-one)"
-    assert resolve_references("see @fig-bar", index, "x.qmd", 1, None) == "see [Figure 1.1](#fig-bar)"
+    assert resolved("see @fig-bar.", index, "index.html") == 'see <a href="chapters/one.html#fig-bar">Figure 1.1</a>.'
+    assert resolved("see @sec-one", index, "chapters/extra.html") == 'see <a href="one.html#sec-one">Chapter 1</a>'
+    assert resolved("see @fig-bar", index, None) == 'see <a href="#fig-bar">Figure 1.1</a>'
+
+
+def test_the_number_alone_and_a_bracketed_reference_read_as_quarto_prints_them(minibook):
+    _, _, index = minibook
+    assert resolved("Figure -@fig-bar and [@tbl-values]", index, None) == \
+        'Figure <a href="#fig-bar">1.1</a> and <a href="#tbl-values">Table 1.1</a>'
 
 
 def test_references_in_code_and_emails_are_left_alone(minibook):
     _, _, index = minibook
-    text = "mail a@fig-bar.org and `@fig-bar` stay; [@doe2020] is a citation"
-    assert resolve_references(text, index, "x.qmd", 1, None) == text
+    text = "mail a@fig-bar.org and `@fig-bar` stay"
+    assert resolved(text, index, None) == "mail a@fig-bar.org and <code>@fig-bar</code> stay"
+    check_references(text, index, "x.qmd", 1)  # no error: neither is a reference
+    block = to_html(references_block(index, None) + "\n\n```\n@fig-bar and @fig-nothing\n```\n", what="a test page",
+                    title="t", bibliography=None, csl=None, toc_depth=2).body
+    assert "<code>@fig-bar and @fig-nothing</code>" in block
+
+
+def test_a_citation_stays_a_citation(minibook):
+    _, _, index = minibook
+    # pandoc reads a bracket after an in-text reference as part of the same citation: it stays as written
+    assert resolved("see @fig-bar [@doe2020]", index, None) == \
+        'see <a href="#fig-bar">Figure 1.1</a> <span class="citation" data-cites="doe2020">[@doe2020]</span>'
+    assert resolved("see @fig-bar [p. 3]", index, None) == 'see <a href="#fig-bar">Figure 1.1</a> [p.\u00a03]'
+    assert citation_order(["@fig-bar and @sec-one cite nothing; [@doe2020] does, @tbl-values not"]) == ["doe2020"]
 
 
 def test_unknown_reference_names_file_and_line(minibook):
     _, _, index = minibook
     with pytest.raises(SourceError, match=r"^chapters/one.qmd:12: cross-reference '@fig-missing'"):
-        resolve_references("line 10\nline 11\nsee @fig-missing", index, "chapters/one.qmd", 10, None)
+        check_references("line 10\nline 11\nsee @fig-missing", index, "chapters/one.qmd", 10)
+    with pytest.raises(SourceError, match=r"^chapters/one.qmd:11: cross-reference '@tbl-values.old'"):
+        check_references("`@fig-missing` in code\nsee @tbl-values.old.", index, "chapters/one.qmd", 10)
+
+
+def test_an_unknown_or_grouped_reference_reaching_pandoc_fails(minibook):
+    """The tree decides what a reference is; one the check above could not see still fails."""
+    _, _, index = minibook
+    with pytest.raises(RenderError, match="'@fig-nothing' points at no figure"):
+        resolved("see @fig-nothing", index, None)
+    with pytest.raises(RenderError, match="write each cross-reference on its own"):
+        resolved("see [@fig-bar; @tbl-values]", index, None)
 
 
 def test_a_figure_without_alt_text_is_refused(tmp_path):
