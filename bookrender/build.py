@@ -28,7 +28,8 @@ from bookrender.parallel import execute_all
 from bookrender.lock import OWNER_FILE, build_lock, mark_staging, remove_dead_staging
 from bookrender.pandoc import to_html, to_typst
 from bookrender.fonts import FAMILY
-from bookrender.pdf import compile_pdf
+from bookrender.glyphs import svg_text
+from bookrender.pdf import compile_pdf, warn_missing_glyphs
 from bookrender.project import BookProject, load_project
 from bookrender.qmd import Document, parse_qmd
 from bookrender.site import (BookInfo, PageInfo, citation_order, copy_assets, finish_site, render_page, search_entries,
@@ -102,7 +103,7 @@ def _manifest(folder: Path) -> dict[str, str]:
 
 
 def write_book(project: BookProject, docs: dict[str, Document], executed: dict[str, ExecutedDocument],
-               index: LabelIndex, epoch: int, staging: Path, use_cache: bool = True) -> Path:
+               index: LabelIndex, epoch: int, staging: Path, use_cache: bool = True, log=print) -> Path:
     date = datetime.fromtimestamp(epoch, tz=timezone.utc)
     book = BookInfo(project.title, project.version, date.strftime("%Y-%m-%d"), project.pdf_name,
                     citation_text(project, date), site_links(project))
@@ -110,6 +111,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
     entries: list[dict] = []
     any_charts = False
     typst_parts: list[str] = []
+    chart_texts: list[str] = []  # the text of the PDF's charts (their SVG), checked for missing glyphs too
     typst_dir = staging / ".typst"
     typst_dir.mkdir(parents=True)
     # The PDF's citation numbers (order of first citation in the whole book), used by every page.
@@ -139,6 +141,8 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
         for name, payload in typ_md.files.items():
             (typst_dir / name).parent.mkdir(parents=True, exist_ok=True)
             (typst_dir / name).write_bytes(payload)
+            if name.endswith(".svg"):
+                chart_texts.append(svg_text(payload))
         typst_parts.append(typ_md.markdown)
     write_search_index(staging, entries)
     (staging / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
@@ -155,6 +159,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
                    bibliography=project.bibliography, csl=project.csl, workdir=typst_dir)
     typ_file = typst_dir / "book.typ"
     typ_file.write_text(typ, encoding="utf-8")
+    warn_missing_glyphs(project, docs, executed, typ + "\n".join(chart_texts), log)
     pdf = staging / project.pdf_name
     compile_pdf(typ_file, pdf, root=typst_dir, timestamp=epoch)
     shutil.rmtree(typst_dir)
@@ -233,7 +238,7 @@ def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: in
         return report
 
     with filesystem_faults(f"write the new site next to {out_dir}", out_dir.parent):
-        manifest = _write_and_swap(project, docs, executed, index, epoch, out_dir, use_cache)
+        manifest = _write_and_swap(project, docs, executed, index, epoch, out_dir, use_cache, log)
     with filesystem_faults("record the build in the cache", state_file):
         replace_file(state_file, json.dumps({"key": key, "output_dir": str(out_dir), "manifest": manifest},
                                             sort_keys=True))
@@ -241,14 +246,15 @@ def _build_locked(project: BookProject, out_dir: Path, use_cache: bool, jobs: in
     return report
 
 
-def _write_and_swap(project: BookProject, docs, executed, index, epoch: int, out_dir: Path, use_cache: bool) -> dict:
+def _write_and_swap(project: BookProject, docs, executed, index, epoch: int, out_dir: Path, use_cache: bool,
+                    log=print) -> dict:
     """Write the book into a staging folder beside ``out_dir`` and swap it in; the manifest written."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_dead_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         mark_staging(staging)
-        write_book(project, docs, executed, index, epoch, staging, use_cache)
+        write_book(project, docs, executed, index, epoch, staging, use_cache, log)
         (staging / OWNER_FILE).unlink()
         publish_modes(staging)
         manifest = _manifest(staging)
