@@ -1,14 +1,16 @@
 """Benchmark: how the work grows with the evidence (prints figures; not a test).
 
-    .venv/bin/python benchmarks/scale.py [--factors 1 10 100 1000] [--skip-render]
+    .venv/bin/python benchmarks/scale.py [--factors 1 10 100 1000] [--skip-render] [--render-budget 600]
 
 For each factor, the data package with every included study repeated that many times
 (`tests/scale/synthetic.py`) is timed through the layers a render goes through:
 - load: reading and validating the whole package (`analysis.data.load`);
 - effects: the study effects of every outcome (`analysis.domain.study_effects`);
 - grid: the full sensitivity grid (`analysis.domain.sensitivity_grid.full_grid`);
-- render: a build of the whole book with the own engine on a copy of the project holding that data
-  (a failing build prints its first line instead of a time).
+- render: `python -m bookrender render --engine own --no-cache` on a copy of the project whose
+  `data/` is the scaled package (HTML pages, search index and PDF). A build that runs longer than
+  `--render-budget` seconds is stopped and printed as "not measured" with the reason; a failing
+  build prints its last line of output instead of a time.
 Per-study figures (seconds divided by the number of studies) show whether the work per study stays
 constant as the review grows.
 """
@@ -49,19 +51,39 @@ def all_effects(evidence) -> int:
     return rows
 
 
-def render_seconds(data_dir: Path, tmp: Path) -> str:
-    import shutil
+def _last_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "no output"
 
-    from bookrender.build import build
-    from bookrender.errors import RenderError
+
+def render_seconds(data_dir: Path, tmp: Path, budget: float) -> str:
+    """Seconds for the own engine to build a copy of the book holding ``data_dir`` as its data, or why not."""
+    import shutil
+    import signal
+    import subprocess
 
     root = copy_sources(ROOT, tmp / "project")
     shutil.rmtree(root / "data")
     shutil.copytree(data_dir, root / "data")
+    command = [sys.executable, "-m", "bookrender", "render", "--engine", "own", "--no-cache",
+               "--cell-timeout", str(int(budget))]
+    start = time.perf_counter()
+    # a session of its own, so that the build and its kernels can be stopped together at the budget
+    build = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
     try:
-        _, seconds = timed(lambda: build(root, use_cache=False, log=lambda msg: None))
-    except RenderError as exc:
-        return "fails: " + str(exc).splitlines()[0][:160]
+        output, _ = build.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGTERM)
+        try:
+            build.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+        return f"not measured: the build ran over the budget of {budget:.0f} s and was stopped"
+    seconds = time.perf_counter() - start
+    if build.returncode != 0:
+        return f"fails after {seconds:.0f} s: {_last_line(output)}"
     return f"{seconds:8.1f} s"
 
 
@@ -69,6 +91,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100, 1000])
     parser.add_argument("--skip-render", action="store_true")
+    parser.add_argument("--render-budget", type=float, default=600.0,
+                        help="seconds a render may take before it is stopped and printed as not measured")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
@@ -82,7 +106,7 @@ def main() -> None:
             rows, effects_s = timed(lambda: all_effects(evidence))
             grid, grid_s = timed(lambda: full_grid(evidence))
             per_study = 1000 * (load_s + effects_s + grid_s) / n_studies
-            render = "skipped" if args.skip_render else render_seconds(data_dir, Path(tmp))
+            render = "skipped" if args.skip_render else render_seconds(data_dir, Path(tmp), args.render_budget)
             print(f"{factor:>6} {n_studies:>8} {load_s:>8.2f} {effects_s:>10.2f} {rows:>7} {grid_s:>8.2f} "
                   f"{len(grid):>10} {per_study:>30.1f}  {render}", flush=True)
 
