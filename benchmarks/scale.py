@@ -8,7 +8,9 @@ For each factor, the data package with every included study repeated that many t
 - effects: the study effects of every outcome (`analysis.domain.study_effects`);
 - grid: the full sensitivity grid (`analysis.domain.sensitivity_grid.full_grid`);
 - render: `python -m bookrender render --engine own --no-cache` on a copy of the project whose
-  `data/` is the scaled package (HTML pages, search index and PDF). A build that runs longer than
+  `data/` is the scaled package (HTML pages, search index and PDF), after the package's statement
+  register is re-recorded with the code's verdicts (not timed; the book stops on a register that
+  disagrees with the code). A step that runs longer than
   `--render-budget` seconds is stopped and printed as "not measured" with the reason; a failing
   build prints its last line of output instead of a time.
 Per-study figures (seconds divided by the number of studies) show whether the work per study stays
@@ -59,32 +61,50 @@ def _last_line(output: str) -> str:
 def render_seconds(data_dir: Path, tmp: Path, budget: float) -> str:
     """Seconds for the own engine to build a copy of the book holding ``data_dir`` as its data, or why not."""
     import shutil
-    import signal
-    import subprocess
 
     root = copy_sources(ROOT, tmp / "project")
     shutil.rmtree(root / "data")
     shutil.copytree(data_dir, root / "data")
+    # the book stops on a statement register that disagrees with the code: re-record it first (not timed)
+    record = [sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+              "from tests.scale.synthetic import record_code_verdicts; record_code_verdicts(Path(sys.argv[2]))",
+              str(ROOT), str(root / "data")]
+    seconds, output, code = _run(record, ROOT, budget)
+    if code is None:
+        return (f"not measured: re-recording the statement register for the scaled data ran over {budget:.0f} s "
+                "(its checks are run before the book is built)")
+    if code != 0:
+        return f"not measured: re-recording the statement register fails: {_last_line(output)}"
     command = [sys.executable, "-m", "bookrender", "render", "--engine", "own", "--no-cache",
                "--cell-timeout", str(int(budget))]
-    start = time.perf_counter()
-    # a session of its own, so that the build and its kernels can be stopped together at the budget
-    build = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             start_new_session=True)
-    try:
-        output, _ = build.communicate(timeout=budget)
-    except subprocess.TimeoutExpired:
-        os.killpg(build.pid, signal.SIGTERM)
-        try:
-            build.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.communicate()
+    seconds, output, code = _run(command, root, budget)
+    if code is None:
         return f"not measured: the build ran over the budget of {budget:.0f} s and was stopped"
-    seconds = time.perf_counter() - start
-    if build.returncode != 0:
+    if code != 0:
         return f"fails after {seconds:.0f} s: {_last_line(output)}"
     return f"{seconds:8.1f} s"
+
+
+def _run(command: list[str], cwd: Path, budget: float) -> tuple[float, str, int | None]:
+    """Run ``command`` in a session of its own (so it and its kernels stop together); the seconds, the
+    output and the exit code, or ``None`` for the code when it ran over ``budget`` and was stopped."""
+    import signal
+    import subprocess
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+        return time.perf_counter() - start, output, None
+    return time.perf_counter() - start, output, process.returncode
 
 
 def main() -> None:
@@ -100,7 +120,7 @@ def main() -> None:
           f" {'ms/study (load+effects+grid)':>30}  render")
     for factor in args.factors:
         with tempfile.TemporaryDirectory() as tmp:
-            data_dir = scaled_data(DATA_DIR, Path(tmp) / "data", factor)
+            data_dir = scaled_data(DATA_DIR, Path(tmp) / "data", factor, verdicts="copied")
             evidence, load_s = timed(lambda: load(data_dir=data_dir))
             n_studies = len(evidence.table("studies"))
             rows, effects_s = timed(lambda: all_effects(evidence))

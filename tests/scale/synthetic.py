@@ -77,10 +77,17 @@ def _copy_rows(frame: pd.DataFrame, table: str, studies: set[str], i: int, singl
     return rows
 
 
-def scaled_data(source: Path, dest: Path, factor: int) -> Path:
-    """Write to ``dest`` the data package at ``source`` with every study repeated ``factor`` times."""
+def scaled_data(source: Path, dest: Path, factor: int, *, verdicts: str = "code") -> Path:
+    """Write to ``dest`` the data package at ``source`` with every study repeated ``factor`` times.
+
+    ``verdicts="code"`` re-records the statement register's verdicts (:func:`record_code_verdicts`, which
+    loads the package and runs every check of the register); ``"copied"`` keeps the recorded ones, for
+    work that does not build the statement register (loading, effects, the grid).
+    """
     if factor < 1:
         raise ValueError(f"factor must be >= 1, got {factor}")
+    if verdicts not in ("code", "copied"):
+        raise ValueError(f"verdicts must be 'code' or 'copied', got {verdicts!r}")
     shutil.copytree(source, dest)
     studies = set(_read(source, "studies")["study_id"])
     outcomes, results = _read(source, "outcomes"), _read(source, "published_results")
@@ -91,7 +98,7 @@ def scaled_data(source: Path, dest: Path, factor: int) -> Path:
         copies = [_copy_rows(frame, table, studies, i, single_arm_keys) for i in range(1, factor)]
         out = pd.concat([frame, *copies], ignore_index=True)
         out.to_csv(dest / f"{table}.csv", index=False, lineterminator="\n")
-    if factor > 1:
+    if factor > 1 and verdicts == "code":
         record_code_verdicts(dest)
     return dest
 
