@@ -155,4 +155,5 @@ def made_by_html(made_by: MadeBy | None) -> str:
                          for p in items)
 
     parts = [f"{label}: {paths(items)}" for label, items in (("Code", made_by.code), ("Data", made_by.data)) if items]
-    return '<span class="made-by">' + " · ".join(parts) + "</span>"
+    # not searched (data-pagefind-ignore): a file name is not what a reader searches the book for
+    return '<span class="made-by" data-pagefind-ignore>' + " · ".join(parts) + "</span>"
