@@ -35,6 +35,7 @@ import pandas as pd
 
 from analysis.report.figures.frames import Column, check_frame
 from analysis.report.figures.responsive import ResponsiveChart
+from analysis.report.figures.row_limit import limit_study_rows
 from analysis.report.figures.theme import TEXT_COLOR, TIER_STYLES, TIERS
 from analysis.format import est_ci, fmt_int, fmt_num, is_missing
 
@@ -476,8 +477,10 @@ def forest_plot(
     A vertical rule marks ``null_value`` (0 for mean differences; 1 with ``log_scale=True`` for
     ratios, whose axis has the ticks 0.1, 0.25, 0.5, 1, 2, 4 within a domain symmetric about 1).
     ``better`` ("lower" or "higher", the outcome's direction of improvement) labels the two sides.
+    Above :data:`~analysis.report.figures.row_limit.MAX_STUDY_ROWS` study lines, each run of them keeps
+    its share and a note says how many are not drawn (:func:`~analysis.report.figures.row_limit.limit_study_rows`).
     """
-    rows = forest_rows(frame, log_scale=log_scale)
+    rows = limit_study_rows(forest_rows(frame, log_scale=log_scale))  # at most MAX_STUDY_ROWS study lines
     build_forest(rows, null_value=null_value, measure_label=measure_label, log_scale=log_scale, title=title,
                  better=better, direction_words=direction_words)  # problems are raised here, not when drawn
     return ResponsiveChart(lambda width: build_forest(

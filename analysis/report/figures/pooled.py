@@ -28,6 +28,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.report.figures.forest import build_forest, forest_rows, wrap_title
+from analysis.report.figures.row_limit import extreme_rows, limit_study_rows
 from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.frames import Column, check_frame
 
@@ -124,7 +125,9 @@ def leave_one_out_plot(
         problems.add(list(overall.index), "row_type", "overall", f"expected exactly one 'overall' row, found {len(overall)}")
     problems.raise_if_any("add the all-study result as the one row_type='overall' row.")
     forest_frame = frame.assign(row_type=frame["row_type"].map({"omitted": "study", "overall": "overall"}))
-    rows = forest_rows(forest_frame, log_scale=log_scale, what="leave_one_out_plot")
+    # with many studies, the omissions that move the pool most (lowest and highest re-pooled estimates)
+    rows = limit_study_rows(forest_rows(forest_frame, log_scale=log_scale, what="leave_one_out_plot"),
+                            noun="omissions", pick=extreme_rows)
     reference = float(overall["estimate"].iloc[0])
     return ResponsiveChart(lambda width: build_forest(
         rows, null_value=null_value, measure_label=measure_label, log_scale=log_scale, title=title, width=width,
