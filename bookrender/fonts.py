@@ -19,13 +19,15 @@ from pathlib import Path
 
 from bookrender.errors import ToolMissingError
 
-__all__ = ["FAMILY", "FONT_CSS", "FONT_PACKAGE", "WEB_FACES", "FontFace", "font_dir", "font_face_css",
-           "write_web_fonts"]
+__all__ = ["FAMILY", "FONT_CSS", "FONT_PACKAGE", "QUARTO_FONT_DIR", "WEB_FACES", "FontFace", "font_dir",
+           "font_face_css", "write_pdf_fonts", "write_web_fonts"]
 
 FAMILY = "Fira Sans"
 FONT_PACKAGE = "fontpkg_fira_sans"  # import name of the PyPI package fontpkg-fira-sans
 FONT_CSS = "fonts.css"  # the @font-face stylesheet, in site_libs/fonts/ beside the WOFF2 files
 WEB_DIR = ("site_libs", "fonts")
+#: where Quarto's Typst finds the font (`format.typst.font-paths` in _quarto.yml; the pre-render step fills it)
+QUARTO_FONT_DIR = ".bookcache/fonts"
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,14 @@ def write_web_fonts(site: Path) -> Path:
     (target / FONT_CSS).write_text(font_face_css(), encoding="utf-8")
     (target / "OFL.txt").write_bytes((source.parent / "LICENSE").read_bytes())
     return target
+
+
+def write_pdf_fonts(folder: Path) -> Path:
+    """The TTF faces and their licence in ``folder`` (for Quarto's Typst, whose font path must be a project
+    folder: `QUARTO_FONT_DIR`); returns it."""
+    source = font_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for face in WEB_FACES:
+        (folder / face.ttf).write_bytes((source / face.ttf).read_bytes())
+    (folder / "OFL.txt").write_bytes((source.parent / "LICENSE").read_bytes())
+    return folder

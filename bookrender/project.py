@@ -61,7 +61,7 @@ QUARTO_ONLY = {
     "book": {"date"},
     "execute": {"freeze"},
     "format.html": {"css", "include-in-header", "theme", "embed-resources"},
-    "format.typst": {"toc-depth", "number-sections", "papersize", "fontsize", "section-numbering",
+    "format.typst": {"toc-depth", "number-sections", "papersize", "fontsize", "font-paths", "section-numbering",
                      "keep-typ", "template-partials"},
 }
 SUPPORTED = {section: IMPLEMENTED[section] | QUARTO_ONLY[section] for section in IMPLEMENTED}

@@ -153,7 +153,10 @@ def sync_freeze(root: Path, log=print) -> list[str]:
 
 def pre_render(root: Path, log=print) -> None:
     """Called by Quarto before a render (see `_quarto.yml`)."""
+    from bookrender.fonts import QUARTO_FONT_DIR, write_pdf_fonts
+
     (root / METADATA_FILE).write_text(edition_metadata(root), encoding="utf-8")
+    write_pdf_fonts(root / QUARTO_FONT_DIR)  # the book's font for Quarto's Typst (format.typst.font-paths)
     stale = sync_freeze(root, log)
     if stale:
         log(f"bookrender: inputs changed, Quarto re-executes: {', '.join(stale)}")

@@ -68,7 +68,8 @@ def test_every_chart_has_alt_text_and_a_csv_download(built_book):
     for page in built_book.output_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for match in re.finditer(r'<div class="vega-chart" role="img" aria-label="([^"]*)">.*?</div>\s*'
-                                 r'<p class="chart-download"><a download="([^"]+)" href="data:text/csv;'
+                                 r'<p class="chart-download">(?:<span class="made-by".*?</span> · )?'
+                                 r'<a download="([^"]+)" href="data:text/csv;'
                                  r'charset=utf-8;base64,([^"]+)"', html, re.S):
             alt, name, payload = match.groups()
             charts += 1

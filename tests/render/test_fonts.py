@@ -68,3 +68,17 @@ def test_chart_svg_names_the_book_font():
     svg = show_chart(chart, alt_text="A bar.", csv_name="bar.csv").svg
     families = set(re.findall(r'font-family="([^"]+)"', svg))
     assert families and all(f.split(",")[0].strip() == fonts.FAMILY for f in families), families
+
+
+def test_quarto_gets_the_same_font_from_the_same_settings(tmp_path):
+    import yaml
+
+    from analysis.paths import ROOT
+
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["format"]["html"]["mainfont"] == fonts.FAMILY == config["format"]["typst"]["mainfont"]
+    assert config["format"]["typst"]["font-paths"] == [fonts.QUARTO_FONT_DIR]
+    folder = fonts.write_pdf_fonts(tmp_path / "fonts")
+    for face in fonts.WEB_FACES:
+        assert (folder / face.ttf).read_bytes() == (fonts.font_dir() / face.ttf).read_bytes()
+    assert (folder / "OFL.txt").is_file()
