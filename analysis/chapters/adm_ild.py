@@ -15,6 +15,7 @@ from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import reproduction_table
 from analysis.audit.death_ratios import (COUNT_ASSUMPTION, death_tables, fvc_results, poolability, ratio_forest_frame,
                                          ratio_table, survival_comparison, two_by_two_tests)
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
@@ -186,4 +187,4 @@ def page(evidence: Evidence | None = None) -> Page:
         data=comparison)
     used = sorted(set(tables["tier"]) | set(comparison["tier"]) | {"paper"})
     values["tiers"] = TableView(tier_table(used), column_labels={"tier": "Tier", "meaning": "Meaning"})
-    return Page("adm_ild", values)
+    return Page("adm_ild", values, reader_names(evidence))

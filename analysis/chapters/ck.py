@@ -12,6 +12,7 @@ from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import published_text, reproduction_table, result_row
 from analysis.domain.settings import PAPER_SETTINGS, describe
 from analysis.domain.study_effects import study_effects
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import NOT_REPRODUCIBLE
 
@@ -59,7 +60,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "published": ChartView(summary_plot(summary, title="CK results as published in Ma et al. 2024"),
                                alt_text=f"Published CK results, not regenerated: U subgroup {u_text}; UI subgroup {ui_text}.",
                                data=summary),
-        "reproduction": TableView(comparison_table(table, OUTCOME)),
-        "missing": TableView(missing_table(effects)),
+        "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),
+        "missing": missing_table(effects, reader_names(evidence)),
         "tiers": TableView(tier_table()),
-    })
+    }, reader_names(evidence))

@@ -10,6 +10,7 @@ from analysis.domain.outcomes import headline_keys, outcome_registry
 from analysis.domain.reproduction import reproduction_table
 from analysis.audit.certainty import bottom_line, certainty_table, sof_display, summary_of_findings
 from analysis.audit.findings import evidence_base, findings, headline_table
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
@@ -40,7 +41,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
         "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence))),
         **_summary_of_findings(evidence, reproduction),
-    })
+    }, reader_names(evidence))
 
 
 SOF_LABELS = {

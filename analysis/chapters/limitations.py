@@ -12,6 +12,7 @@ from analysis.format import fmt_int, fmt_num, fmt_p, fmt_yes_no
 from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
                                   population_mix, results_with_overlap, scale_mix, size_rule_patients,
                                   small_study_check)
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
 __all__ = ["page"]
@@ -124,4 +125,4 @@ def page(evidence: Evidence | None = None) -> Page:
     """Everything the limitations chapter shows, from ``evidence`` (default: all of ``data/``)."""
     evidence = load() if evidence is None else evidence
     return Page("limitations", {**_overlap(evidence), **_eligibility(evidence), **_scales(evidence),
-                                **_small_study(evidence), **_inputs_and_designs(evidence)})
+                                **_small_study(evidence), **_inputs_and_designs(evidence)}, reader_names(evidence))

@@ -13,6 +13,7 @@ from analysis.audit.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS,
                                 selection_arithmetic, step_count)
 from analysis.domain.sensitivity_grid import GRID_CI_METHODS, GRID_METHODS
 from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, INTERVAL_SHORT_NAMES, PAPER_SETTINGS, describe, possible_settings_sentence
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
@@ -132,4 +133,4 @@ def page(evidence: Evidence | None = None) -> Page:
         **_measures(evidence),
         **_risk_of_bias(evidence),
         "tiers": TableView(tier_table(), column_labels={"tier": "Tier", "meaning": "Meaning"}),
-    })
+    }, reader_names(evidence))

@@ -13,6 +13,7 @@ from analysis.domain.reproduction import published_text, reproduction_table, res
 from analysis.domain.settings import PAPER_SETTINGS, describe
 from analysis.stats import recover_from_ci
 from analysis.domain.study_effects import study_effects
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import NOT_REPRODUCIBLE
 
@@ -79,7 +80,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "arm_labels": ", ".join(effects["label"]),
         **_published(evidence, table),
         **_juvenile(evidence),
-        "reproduction": TableView(comparison_table(table, OUTCOME)),
-        "missing": TableView(missing_table(effects)),
+        "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),
+        "missing": missing_table(effects, reader_names(evidence)),
         "tiers": TableView(tier_table()),
-    })
+    }, reader_names(evidence))

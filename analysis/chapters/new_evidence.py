@@ -12,9 +12,14 @@ from analysis.report.figures import ChartView, prisma_flow
 from analysis.report.figures.forest import forest_plot
 from analysis.report.forest_frames import heterogeneity_text
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_pct
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
-__all__ = ["page", "TABLES"]
+__all__ = ["STATISTIC_WORDS", "page", "TABLES"]
+
+#: how the results table names the form of a reported number (``new_study_results.statistic``).
+STATISTIC_WORDS = {"events_total": "events of total", "p_value_only": "p-value only",
+                   "hazard_ratio_ci": "hazard ratio (95% CI)"}
 
 TABLES = ("studies", "screening", "arms", "outcomes", "sources", "sof_outcomes", "update_searches", "update_records",
           "new_studies", "new_study_results")
@@ -121,7 +126,9 @@ def page(evidence: Evidence | None = None) -> Page:
             "outcome": "Outcome", "studies": "New studies", "randomised": "Randomised", "numbers": "Numbers found (tier)",
             "not_found": "Searched for, not found", "adds": "What it adds"}),
         "results": TableView(results[["study_id", "outcome", "arm", "time_point", "statistic", "value", "events", "total",
-                                      "percent", "ci_low", "ci_high", "p_value", "tier", "source_id", "location"]],
+                                      "percent", "ci_low", "ci_high", "p_value", "tier", "source_id", "location"]].assign(
+                                          statistic=lambda f: [STATISTIC_WORDS.get(s, s.replace("_", " "))
+                                                               for s in f["statistic"]]),
                              column_labels={"study_id": "Study", "outcome": "Outcome", "arm": "Arm",
                                             "time_point": "When", "statistic": "Statistic", "value": "Value",
                                             "events": "Events", "total": "Of", "percent": "%", "ci_low": "CI low",
@@ -136,4 +143,4 @@ def page(evidence: Evidence | None = None) -> Page:
         f"{studies.set_index('study_id').at[r['study_id'], 'label']} ({r['arm']}): hazard ratio "
         f"{est_ci(r['value'], r['ci_low'], r['ci_high'])}" for _, r in hrs.iterrows()]) if len(hrs) else "none"
     values.update(_death(evidence))
-    return Page("new_evidence", values)
+    return Page("new_evidence", values, reader_names(evidence))

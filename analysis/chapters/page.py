@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from analysis.report.reader_names import ReaderNames
+
 __all__ = ["Page"]
 
 
@@ -16,13 +18,15 @@ class Page(Mapping[str, object]):
     """A chapter's values by name, read as attributes (``page.overall_text``) or items.
 
     An unknown name raises ``AttributeError`` listing the names the page has; nothing can be set.
+    Given the data's :class:`~analysis.report.reader_names.ReaderNames`, the page's tables show names
+    where the data has identifiers (:meth:`ReaderNames.view`; the CSVs keep the identifiers).
     """
 
     __slots__ = ("_chapter", "_values")
 
-    def __init__(self, chapter: str, values: Mapping[str, object]) -> None:
+    def __init__(self, chapter: str, values: Mapping[str, object], names: ReaderNames | None = None) -> None:
         object.__setattr__(self, "_chapter", chapter)
-        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_values", dict(values) if names is None else names.views(values))
 
     def __getattr__(self, name: str) -> object:
         values = object.__getattribute__(self, "_values")

@@ -9,13 +9,15 @@ import pandas as pd
 from analysis.chapters.page import Page
 from analysis.audit.consistency import checks_table, details_for_display, run_all_checks
 from analysis.data import Evidence, load
-from analysis.format import fmt_int, fmt_yes_no
+from analysis.format import fmt_int, fmt_num, fmt_yes_no
 from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, verdict_counts
 from analysis.domain.settings import PAPER_POSSIBLE_ESTIMATORS, PAPER_SETTINGS, describe, possible_settings_sentence
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
-from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
+from analysis.domain.printed import printed_decimals_frame
+from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED, within_rounding
 
-__all__ = ["page"]
+__all__ = ["difference_text", "page"]
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,17 +29,42 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _results(table: pd.DataFrame, alternative: pd.DataFrame) -> dict[str, object]:
+#: how the Difference column names each number the paper prints.
+_NUMBER_NAMES = {"estimate": "estimate", "ci_low": "lower bound", "ci_high": "upper bound"}
+
+
+def difference_text(row: pd.Series, decimals: pd.Series) -> str:
+    """Regenerated minus published, at one decimal more than the paper prints each number (so a
+    difference beyond the paper's rounding never reads 0): for ``differs`` every number outside the
+    rounding ("upper bound -10.20"); for ``reproduced`` the largest difference; empty otherwise.
+    ``decimals`` holds the printed decimals (``<number>_decimals``, :mod:`analysis.domain.printed`)."""
+    if row["verdict"] not in (REPRODUCED, DIFFERS):
+        return ""
+    parts = []
+    for number, name in _NUMBER_NAMES.items():
+        difference = row["difference" if number == "estimate" else f"difference_{number}"]
+        if pd.isna(difference):
+            continue
+        digits = int(decimals[f"{number}_decimals"]) + 1
+        outside = not within_rounding(row[f"published_{number}"], digits - 1, row[f"regenerated_{number}"])
+        parts.append((outside, abs(difference), f"{name} {fmt_num(difference, digits)}"))
+    if row["verdict"] == DIFFERS:
+        return "; ".join(text for outside, _, text in parts if outside)
+    return max(parts, key=lambda p: p[1])[2]
+
+
+def _results(table: pd.DataFrame, alternative: pd.DataFrame, decimals: pd.DataFrame) -> dict[str, object]:
     counts = verdict_counts(table)
     count_of = dict(zip(counts["verdict"], counts["rows"]))
     other = alternative.set_index("result_id").loc[table["result_id"]]
     shown = table.assign(
         published=[published_text(row) for _, row in table.iterrows()],
         regenerated=[regenerated_text(row) for _, row in table.iterrows()],
+        difference_shown=[difference_text(row, decimals.loc[line]) or None for line, row in table.iterrows()],
         regenerated_other=[regenerated_text(row) for _, row in other.iterrows()],
         verdict_other=other["verdict"].to_numpy(),
-    )[["result_id", "location", "published", "regenerated", "difference", "verdict", "regenerated_other",
-       "verdict_other", "by_construction"]]
+    )[["result_key", "location", "published", "regenerated", "difference_shown", "verdict", "regenerated_other",
+       "verdict_other", "by_construction", "result_id", "difference", "difference_ci_low", "difference_ci_high"]]
     n_verdicts_change = int((other["verdict"].to_numpy() != table["verdict"].to_numpy()).sum())
     not_public = (table[table["missing_inputs"].fillna("") != ""]
                   .drop_duplicates("result_key")[["result_key", "missing_inputs"]])
@@ -52,9 +79,11 @@ def _results(table: pd.DataFrame, alternative: pd.DataFrame) -> dict[str, object
         "n_verdicts_change": fmt_int(n_verdicts_change),
         "verdicts": TableView(counts, column_labels={"verdict": "Verdict", "rows": "Statements",
                                                      "by_construction": "By construction"}),
-        "all": TableView(_as_text(shown), digits={"difference": 2}, column_labels={
-            "result_id": "Result", "location": "Where printed", "published": "Published",
-            "regenerated": f"Regenerated ({_short(PAPER_SETTINGS.method)})", "difference": "Difference",
+        "all": TableView(_as_text(shown), hidden=("result_id", "difference", "difference_ci_low", "difference_ci_high"),
+                         column_labels={
+            "result_key": "Result", "location": "Where printed", "published": "Published",
+            "regenerated": f"Regenerated ({_short(PAPER_SETTINGS.method)})",
+            "difference_shown": "Difference (regenerated - published)",
             "verdict": "Verdict", "regenerated_other": f"Regenerated ({_short(_other_method())})",
             "verdict_other": f"Verdict ({_short(_other_method())})", "by_construction": "By construction"}),
         "not_public": TableView(not_public, column_labels={"result_key": "Result",
@@ -81,7 +110,7 @@ def _checks(evidence: Evidence) -> dict[str, object]:
         "n_items_inconsistent": fmt_int(int(summary["n_inconsistent"].sum())),
         "n_findings_distinct": fmt_int(len(findings)),
         "checks": TableView(summary[["check_id", "title", "status", "n_consistent", "n_inconsistent",
-                                     "n_cannot_check"]], column_labels={
+                                     "n_cannot_check"]], hidden=("check_id",), column_labels={
             "check_id": "Check", "title": "What", "status": "Status", "n_consistent": "Consistent",
             "n_inconsistent": "Inconsistent", "n_cannot_check": "Cannot check"}),
     }
@@ -109,4 +138,5 @@ def page(evidence: Evidence | None = None) -> Page:
     return Page("reproduction", {"settings_sentence": describe(PAPER_SETTINGS),
                                  "possible_settings": possible_settings_sentence(),
                                  "other_method": _short(_other_method()),
-                                 **_results(reproduction_table(evidence), alternative), **_checks(evidence)})
+                                 **_results(reproduction_table(evidence), alternative, printed_decimals_frame(evidence)),
+                                 **_checks(evidence)}, reader_names(evidence))

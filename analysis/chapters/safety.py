@@ -11,6 +11,7 @@ from analysis.format import fmt_count, fmt_int, fmt_names, fmt_yes_no
 from analysis.domain.provenance import tier_table
 from analysis.audit.safety import (CAMPAR_SAFETY_FACTS, adverse_events_table, deaths_table, excluded_report_safety, safety_disagreements,
                              safety_summary, serious_events_table, side_by_side)
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
 __all__ = ["TABLES", "page"]
@@ -133,4 +134,4 @@ def page(evidence: Evidence | None = None) -> Page:
         "flags": TableView(view, column_labels={
             "study": "Study", "what": "Count", "paper_value": "Paper", "paper_location": "Where (paper)",
             "source_value": "Other source", "source_tier": "Tier", "flagged": "Flagged", "explanation": "Finding"}),
-    })
+    }, reader_names(evidence))

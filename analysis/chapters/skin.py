@@ -31,6 +31,7 @@ from analysis.domain.sensitivity_grid import (GRID_METHODS, POOL_SERIES, full_gr
 from analysis.domain.settings import ESTIMATOR_SHORT_NAMES, MIN_PREDICTION_DF, PAPER_SETTINGS, describe
 from analysis.stats import Z95, correlation_from_paired_p, printed_decimals
 from analysis.domain.study_effects import study_effects
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
 
@@ -75,7 +76,7 @@ def _reproduction(evidence: Evidence, table: pd.DataFrame) -> dict[str, object]:
         "combination": published_text(result_row(table, "cdasi.regimen.combination.results")),
         "follow_3_regenerated": regenerated_text(follow_3),
         "follow_3_months": fmt_int(int(follow_3["subgroup_level"])),
-        "reproduction": TableView(comparison_table(table, OUTCOME)),
+        "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),
     }
 
 
@@ -167,9 +168,9 @@ def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
         "prepost_weeks": fmt_int(weeks),
         "r_main": fmt_num(PAPER_SETTINGS.r, 1),
         "z95": fmt_num(Z95, 6),
-        "effects": TableView(effects_table(effects)),
+        "effects": effects_table(effects, reader_names(evidence)),
         "tiers": TableView(tier_table()),
-        "missing": TableView(missing_table(effects)),
+        "missing": missing_table(effects, reader_names(evidence)),
     }
 
 
@@ -343,4 +344,4 @@ def page(evidence: Evidence | None = None) -> Page:
     values.update(_published_subgroups(evidence, values["overall_text"], values))
     values.update(_public_subgroups(evidence, effects))
     values.update(_sensitivity(evidence, values["prepost_label"]))
-    return Page("skin", values)
+    return Page("skin", values, reader_names(evidence))

@@ -12,6 +12,7 @@ from analysis.audit.statement_register import disagreements, register_summary, s
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.format import fmt_int
+from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
 __all__ = ["page"]
@@ -49,4 +50,4 @@ def page(evidence: Evidence | None = None) -> Page:
         rows = register[register["section"].isin(sections)]
         values[f"n_{name}"] = fmt_int(len(rows))
         values[name] = TableView(rows[list(_COLUMNS)].reset_index(drop=True), column_labels=_COLUMNS)
-    return Page("statements", values)
+    return Page("statements", values, reader_names(evidence))

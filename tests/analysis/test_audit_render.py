@@ -7,6 +7,7 @@ import re
 import pytest
 
 from analysis.data import load
+from analysis.report.reader_names import reader_names
 from analysis.domain.reproduction import VERDICTS
 
 
@@ -25,10 +26,14 @@ def _page(built_book, name: str) -> str:
 
 @pytest.mark.render
 def test_every_published_result_appears_with_a_verdict(built_book):
+    """A row of the report names the result (by its name: identifiers stay in the CSV) and where it is printed."""
     rows = _cells_by_row(_page(built_book, "appendix-reproduction.html"))
-    verdict_of = {cells[0]: cells for cells in rows if cells and any(v in cells for v in VERDICTS)}
-    for result_id in load("published_results").published_results["result_id"]:
-        assert result_id in verdict_of, f"{result_id} has no row with a verdict in the reproduction report"
+    verdict_of = {tuple(cells[:2]): cells for cells in rows if cells and any(v in cells for v in VERDICTS)}
+    evidence = load()
+    names = reader_names(evidence)
+    for _, result in evidence.published_results.iterrows():
+        shown = (names.results[result["result_key"]], result["location"])
+        assert shown in verdict_of, f"{result['result_id']} has no row {shown} with a verdict in the reproduction report"
 
 
 @pytest.mark.render

@@ -50,13 +50,39 @@ class TableDisplay:
 @dataclass(frozen=True)
 class TableView:
     """A table as a chapter module prepares it: the frame (which is also the CSV) and how its
-    columns are headed and rounded on the page; ``show_table(view, csv_name=...)`` shows it."""
+    columns are headed and rounded on the page; ``show_table(view, csv_name=...)`` shows it.
+
+    ``hidden`` columns are in the CSV only (the identifiers a reader of the page does not need:
+    the page shows their names); ``notes`` names the columns whose repeated sentences are stated
+    once under the table (:mod:`analysis.report.tables.notes`)."""
 
     frame: pd.DataFrame
     column_labels: Mapping[str, str] | None = None
     digits: int | Mapping[str, int] | None = None
+    hidden: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     #: the code that made the table and the data it read, derived where the view is created
     made_by: MadeBy | None = field(default_factory=made_by_caller, compare=False)
+
+    def __post_init__(self) -> None:
+        columns = [str(c) for c in self.frame.columns]
+        for name in ("hidden", "notes"):
+            unknown = sorted(set(getattr(self, name)) - set(columns))
+            if unknown:
+                raise ValueError(f"TableView {name} names columns {unknown} that are not in the frame; columns are {columns}.")
+        if not set(columns) - set(self.hidden):
+            raise ValueError(f"TableView hides every column of the frame ({columns}); show at least one.")
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The columns the page shows (the frame without its hidden columns)."""
+        return self.frame.drop(columns=list(self.hidden))
+
+    @property
+    def shown_labels(self) -> dict[str, str]:
+        """The header of each shown column: its label, or its name when it has none."""
+        labels = dict(self.column_labels or {})
+        return {str(c): labels.get(str(c), str(c)) for c in self.shown.columns}
 
 
 def show_table(
@@ -72,15 +98,19 @@ def show_table(
 
     The CSV holds ``df`` itself -- raw values and original column names -- so a reader
     gets the numbers at full precision, not the rounded text of the table. A :class:`TableView`
-    brings its own column labels and digits (an argument given here takes precedence).
+    brings its own column labels and digits (an argument given here takes precedence), and shows
+    its columns but the hidden ones, with its notes under the table.
     """
     made_by = df.made_by if isinstance(df, TableView) else None
+    shown, notes = df, ()
     if isinstance(df, TableView):
         column_labels = df.column_labels if column_labels is None else column_labels
         digits = df.digits if digits is None else digits
-        df = df.frame
+        shown, notes, df = df.shown, df.notes, df.frame
+        column_labels = {c: v for c, v in (column_labels or {}).items() if c in shown.columns}
     check_csv_name(csv_name)
-    markdown_table = pipe_table(df, column_labels=column_labels, align=align, digits=digits, missing=missing)
+    markdown_table = pipe_table(shown, column_labels=column_labels, align=align, digits=digits, missing=missing,
+                                notes=notes)
     return TableDisplay(
         markdown_table=markdown_table,
         download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class="table-download",

@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis.format import fmt_num, is_missing
+from analysis.report.tables.notes import NoteRef, table_notes
 
-__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "cell_text", "inline_text", "label_span", "md_escape",
-           "pipe_table"]
+__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "NOTE_REF_TEXT", "cell_text", "inline_text",
+           "label_span", "md_escape", "notes_block", "pipe_table"]
 
 DEFAULT_MISSING_MARKER = "\u2014"  # em dash: an explicit "no value", never a blank or 0
 ALIGNMENTS = {"left": ":---", "right": "---:", "center": ":---:"}
@@ -95,7 +96,9 @@ def _alignments(frame: pd.DataFrame, align: Mapping[str, str] | Sequence[str] | 
 MAX_RULE_WIDTH = 30
 #: columns whose cells are shown as a styled label (a pandoc span ``.verdict .verdict-<slug>``): the
 #: label keeps its words, so the style is never the only cue (WCAG 1.4.1); the PDF shows the words.
-LABEL_COLUMNS = {"verdict": "verdict"}
+LABEL_COLUMNS = {"verdict": "verdict", "verdict_other": "verdict"}
+#: what a cell shows where a table note's text stood, before the note's superscript letter.
+NOTE_REF_TEXT = "see note"
 
 
 _SPAN = re.compile(r"^\[(.*)\]\{\.[a-z-]+(?: \.[a-z0-9-]+)?\}$")
@@ -109,6 +112,19 @@ def label_span(escaped: str, text: str, prefix: str) -> str:
     return f"[{escaped}]{{.{prefix} .{prefix}-{slug}}}"
 
 
+def _note_ref(ref: NoteRef) -> str:
+    return f"{NOTE_REF_TEXT}^{ref.letter}^"
+
+
+def notes_block(notes: Mapping[str, str]) -> str:
+    """The notes under a table: one paragraph per note, its superscript letter then its text (escaped),
+    in a ``.table-notes`` div; empty when there are none."""
+    if not notes:
+        return ""
+    paragraphs = "\n\n".join(f"^{letter}^ {md_escape(' '.join(text.splitlines()))}" for letter, text in notes.items())
+    return f"\n::: {{.table-notes}}\n{paragraphs}\n:::\n"
+
+
 def pipe_table(
     frame: pd.DataFrame,
     *,
@@ -116,12 +132,15 @@ def pipe_table(
     align: Mapping[str, str] | Sequence[str] | None = None,
     digits: int | Mapping[str, int] | None = None,
     missing: str = DEFAULT_MISSING_MARKER,
+    notes: Sequence[str] = (),
 ) -> str:
     """The frame as a pandoc pipe table: header row, alignment row, one line per row.
 
     ``column_labels`` renames headers (columns not named keep their name); ``align``
     maps columns to ``left``/``right``/``center`` (default: numbers right, text left);
     ``digits`` fixes the decimals of float columns (one int for all, or per column).
+    ``notes`` names the columns whose repeated sentences are stated once under the table
+    (:mod:`analysis.report.tables.notes`): the cells show ``see note`` and a superscript letter.
     The dashes of the alignment row set pandoc's relative column widths when a table must
     wrap (in print): a column gets the width of its widest cell, capped at
     ``MAX_RULE_WIDTH`` characters, but never less than its longest word, so that short
@@ -139,18 +158,26 @@ def pipe_table(
     unknown = sorted(set(labels) - set(columns))
     if unknown:
         raise ValueError(f"column_labels names columns {unknown} that are not in the table; columns are {columns}.")
+    unknown = sorted(set(notes) - set(columns))
+    if unknown:
+        raise ValueError(f"notes names columns {unknown} that are not in the table; columns are {columns}.")
     per_column_digits = digits if isinstance(digits, Mapping) else {c: digits for c in columns}
 
     header = [md_escape(cell_text(labels.get(c, c))) for c in columns]
-    def shown(column: str, value: object) -> str:
-        text = cell_text(value, digits=per_column_digits.get(column), missing=missing)
+    texts = [[cell_text(value, digits=per_column_digits.get(c), missing=missing) for value in frame.iloc[:, i].tolist()]
+             for i, c in enumerate(columns)]
+    noted = table_notes(texts, [c in notes for c in columns])
+
+    def shown(column: str, value: object, pieces: list) -> str:
+        text = "".join(p if isinstance(p, str) else "" for p in pieces)
         if column in LABEL_COLUMNS and not is_missing(value):
             return label_span(md_escape(text), text, LABEL_COLUMNS[column])
-        if _INTERVAL.match(text):
+        if len(pieces) == 1 and isinstance(pieces[0], str) and _INTERVAL.match(text):
             return f"[{md_escape(text)}]{{.nowrap}}"
-        return md_escape(text)
+        return "".join(md_escape(p) if isinstance(p, str) else _note_ref(p) for p in pieces)
 
-    body = [[shown(c, value) for c, value in zip(columns, row)] for row in frame.itertuples(index=False, name=None)]
+    body = [[shown(c, value, pieces) for c, value, pieces in zip(columns, row, noted.cells[r])]
+            for r, row in enumerate(frame.itertuples(index=False, name=None))]
     widths = []
     for i, h in enumerate(header):
         cells = [h] + [_SPAN.sub(r"\1", r[i]) for r in body]  # a label's width is its words
@@ -164,4 +191,4 @@ def pipe_table(
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(cells) + " |"
 
-    return "\n".join([line(header), line(rule)] + [line(r) for r in body]) + "\n"
+    return "\n".join([line(header), line(rule)] + [line(r) for r in body]) + "\n" + notes_block(noted.notes)
