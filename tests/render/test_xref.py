@@ -77,6 +77,22 @@ def test_unknown_reference_names_file_and_line(minibook):
         check_references("`@fig-missing` in code\nsee @tbl-values.old.", index, "chapters/one.qmd", 10)
 
 
+def test_the_pdf_links_typst_labels(minibook):
+    """In Typst a reference is a link to the label pandoc puts on its target, which Typst resolves
+    (and refuses to compile when the label is missing)."""
+    import subprocess
+
+    from bookrender.pandoc import LUA_FILTER, READER, pandoc_path
+
+    _, _, index = minibook
+    text = references_block(index, None) + "\n\n::: {#fig-bar}\nA bar.\n:::\n\nAs @fig-bar shows, see @sec-extra.\n"
+    typst = subprocess.run([pandoc_path(), "-f", READER, "-t", "typst", f"--lua-filter={LUA_FILTER}"], check=True,
+                           input=text.encode("utf-8"), capture_output=True).stdout.decode("utf-8")
+    assert "] <fig-bar>" in typst
+    assert "As #link(<fig-bar>)[Figure 1.1] shows, see #link(<sec-extra>)[Appendix A]." in typst
+    assert "bookrender" not in typst and "@" not in typst
+
+
 def test_an_unknown_or_grouped_reference_reaching_pandoc_fails(minibook):
     """The tree decides what a reference is; one the check above could not see still fails."""
     _, _, index = minibook
