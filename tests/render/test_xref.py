@@ -86,8 +86,8 @@ def test_the_pdf_links_typst_labels(minibook):
 
     _, _, index = minibook
     text = references_block(index, None) + "\n\n::: {#fig-bar}\nA bar.\n:::\n\nAs @fig-bar shows, see @sec-extra.\n"
-    typst = subprocess.run([pandoc_path(), "-f", READER, "-t", "typst", "--wrap=none", f"--lua-filter={LUA_FILTER}"], check=True,
-                           input=text.encode("utf-8"), capture_output=True).stdout.decode("utf-8")
+    args = [pandoc_path(), "-f", READER, "-t", "typst", "--wrap=none", f"--lua-filter={LUA_FILTER}"]
+    typst = subprocess.run(args, check=True, input=text.encode("utf-8"), capture_output=True).stdout.decode("utf-8")
     assert "] <fig-bar>" in typst
     assert "As #link(<fig-bar>)[Figure 1.1] shows, see #link(<sec-extra>)[Appendix A]." in typst
     assert "bookrender" not in typst and "@" not in typst
