@@ -82,7 +82,7 @@ def _tables(tables, ratios) -> dict[str, object]:
             "study": "Study", "time_point": "Time point", "treated_arm": "Treated arm", "treated_deaths": "Deaths",
             "treated_total": "Patients", "control_arm": "Control arm", "control_deaths": "Deaths ",
             "control_total": "Patients ", "tier": "Tier", "input_tier": "Tier of the inputs",
-            "basis": "What the counts rest on"}),
+            "basis": "What the counts rest on"}, notes=("basis",)),
         "ratios": TableView(shown, digits=3, column_labels={
             "study": "Study", "time_point": "Time point", "counts": "Deaths/patients (treated vs control)",
             "risk_treated": "Risk, treated", "risk_control": "Risk, control", "rr": "RR", "rr_ci_low": "RR low",

@@ -86,7 +86,7 @@ def _results(table: pd.DataFrame, alternative: pd.DataFrame, decimals: pd.DataFr
             "difference_shown": "Difference (regenerated - published)",
             "verdict": "Verdict", "regenerated_other": f"Regenerated ({_short(_other_method())})",
             "verdict_other": f"Verdict ({_short(_other_method())})", "by_construction": "By construction"}),
-        "not_public": TableView(not_public, column_labels={"result_key": "Result",
+        "not_public": TableView(not_public, notes=("missing_inputs",), column_labels={"result_key": "Result",
                                                            "missing_inputs": "Inputs not public"}),
     }
 
@@ -117,8 +117,15 @@ def _checks(evidence: Evidence) -> dict[str, object]:
     for letter, result in zip(ascii_lowercase, results):
         details, labels = details_for_display(result)
         values.update({f"{letter}_tested": result.tested, f"{letter}_found": result.finding,
-                       f"{letter}_details": TableView(details, column_labels=labels)})
+                       f"{letter}_details": TableView(details, column_labels=labels, notes=_sentence_columns(details))})
     return values
+
+
+def _sentence_columns(details: pd.DataFrame) -> tuple[str, ...]:
+    """The text columns of a check's details but the first (the item each row is about): where a sentence
+    repeats down one of them, it becomes a note under the table."""
+    return tuple(str(c) for c in details.columns[1:] if not pd.api.types.is_numeric_dtype(details[c])
+                 and not pd.api.types.is_bool_dtype(details[c]))
 
 
 def _other_method() -> str:

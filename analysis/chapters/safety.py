@@ -130,7 +130,7 @@ def page(evidence: Evidence | None = None) -> Page:
             "serious_events_named": "Serious events named", "table4_deaths": "Deaths (Table 4)"}),
         "deaths": TableView(deaths_table(ae, outcomes, labels), column_labels={
             "study": "Study", "arm_id": "Arm", "time_point": "Time point", "deaths": "Deaths", "total": "Out of",
-            "tier": "Tier", "source_id": "Source", "location": "Where", "assumption": "Assumption"}),
+            "tier": "Tier", "source_id": "Source", "location": "Where", "assumption": "Assumption"}, notes=("assumption",)),
         "flags": TableView(view, column_labels={
             "study": "Study", "what": "Count", "paper_value": "Paper", "paper_location": "Where (paper)",
             "source_value": "Other source", "source_tier": "Tier", "flagged": "Flagged", "explanation": "Finding"}),
