@@ -69,8 +69,9 @@ def test_the_front_page_names_chapters_as_quarto_does(tmp_path):
     docs = {str(c.source): parse_qmd(root, c.source) for c in project.chapters}
     index = LabelIndex(project, docs)
     one, extra = index.targets["sec-one"].title, index.targets["sec-extra"].title
-    assert resolved("@sec-one, @sec-extra", index, "index.html") == \
-        f'<a href="chapters/one.html#sec-one">1\u00a0{one}</a>, <a href="chapters/extra.html#sec-extra">Appendix A — {extra}</a>'
+    assert resolved("@sec-one, @sec-extra", index, "index.html") == (
+        f'<a href="chapters/one.html#sec-one">1\u00a0{one}</a>, '
+        f'<a href="chapters/extra.html#sec-extra">Appendix A — {extra}</a>')
     assert resolved("@sec-extra", index, "chapters/one.html") == '<a href="extra.html#sec-extra">Appendix A</a>'
     assert resolved("@sec-one", index, None) == '<a href="#sec-one">Chapter 1</a>'
 
