@@ -6,7 +6,7 @@ from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.efficacy_tables import comparison_table, missing_table
 from analysis.report.figures import ChartView, summary_plot
-from analysis.format import fmt_int, fmt_num, fmt_pct
+from analysis.format import fmt_int, fmt_names, fmt_num, fmt_pct
 from analysis.report.forest_frames import published_summary_frame
 from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import published_text, reproduction_table, result_row
@@ -55,7 +55,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "zero_sentence": ("Both intervals include zero: neither result shows a change in CK."
                           if _includes_zero(u_row) and _includes_zero(ui_row) else "At least one interval excludes zero."),
         "n_candidates": fmt_int(len(effects)),
-        "candidate_labels": ", ".join(effects["label"]),
+        "candidate_labels": fmt_names(effects["label"], separator=", "),
         "n_missing": fmt_int((effects["tier"] == "missing").sum()),
         "published": ChartView(summary_plot(summary, title="CK results as published in Ma et al. 2024"),
                                alt_text=f"Published CK results, not regenerated: U subgroup {u_text}; UI subgroup {ui_text}.",

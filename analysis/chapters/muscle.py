@@ -6,7 +6,7 @@ from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.efficacy_tables import comparison_table, missing_table
 from analysis.report.figures import ChartView, summary_plot
-from analysis.format import fmt_int, fmt_num, fmt_p, fmt_pct
+from analysis.format import fmt_int, fmt_names, fmt_num, fmt_p, fmt_pct
 from analysis.report.forest_frames import published_summary_frame
 from analysis.domain.provenance import tier_table
 from analysis.domain.reproduction import published_text, reproduction_table, result_row
@@ -77,7 +77,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_not_reproducible": fmt_int((rows["verdict"] == NOT_REPRODUCIBLE).sum()),
         "n_arms": fmt_int(len(effects)),
         "n_missing": fmt_int((effects["tier"] == "missing").sum()),
-        "arm_labels": ", ".join(effects["label"]),
+        "arm_labels": fmt_names(effects["label"], separator=", "),
         **_published(evidence, table),
         **_juvenile(evidence),
         "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),
