@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bookrender.site import ASSETS
 from tests.browser.chromium import NAVIGATION_TIMEOUT_MS, open_page, screenshot_path
 from tests.browser.site_pages import CHAPTER_PAGES, page_path, wait_for_charts
 
@@ -312,7 +311,7 @@ def test_charts_show_their_static_svg_without_javascript(site_url, chromium_brow
         context.close()
 
 
-def test_pages_have_a_footer_a_description_and_the_code_and_data_behind_each_figure(sized, site_url):
+def test_pages_have_a_footer_a_description_and_the_code_and_data_behind_the_page(sized, site_url):
     _, context = sized
     visit = open_page(context)
     page = visit.page
@@ -323,11 +322,8 @@ def test_pages_have_a_footer_a_description_and_the_code_and_data_behind_each_fig
         assert page.get_attribute('meta[property="og:title"]', "content")
         assert "version" in page.text_content("#quarto-footer")
     page.goto(site_url + SKIN, wait_until="load")
-    figures = page.locator(".book-figure, .book-table").count()
-    details = page.locator(".book-figure > details.provenance, .book-table > details.provenance").count()
-    assert figures and details == figures, f"{figures} figures and tables, {details} with their code and data"
-    links = page.eval_on_selector_all(".book-figure details.provenance a",
-                                      "as => as.map(a => [a.textContent, a.href])")
+    # Each figure's and table's own code and data: tests/browser/test_browser_made_by.py
+    links = page.eval_on_selector_all("details.page-provenance a", "as => as.map(a => [a.textContent, a.href])")
     texts = [t for t, _ in links]
     assert "chapters/02-skin.qmd" in texts and any(t.endswith(".csv") for t in texts) and any(
         t.endswith(".py") for t in texts), texts
@@ -335,11 +331,3 @@ def test_pages_have_a_footer_a_description_and_the_code_and_data_behind_each_fig
         assert page.request.get(href).status == 200, href
 
 
-def test_the_stylesheet_asks_for_no_font_it_does_not_ship():
-    css = (ASSETS / "book.css").read_text(encoding="utf-8")
-    generic = {"serif", "sans-serif", "monospace", "system-ui", "ui-monospace", "inherit"}
-    assert "@font-face" not in css and "@import" not in css
-    for value in re.findall(r"--(?:sans|serif|mono):\s*([^;]+);|font-family:\s*([^;]+);", css):
-        for family in ",".join(value).split(","):
-            family = family.strip().strip('"')
-            assert not family or family.startswith("var(") or family in generic, f"book.css asks for font {family!r}"
