@@ -31,8 +31,8 @@ from analysis.audit.table_checks import TABLE_CHECKS
 from analysis.data import Evidence
 from analysis.format import fmt_num, fmt_p
 
-__all__ = ["REGISTER_CHECKS", "SECTIONS", "TABLE_CHECKS", "VERDICTS", "CodeCheck", "RegisterSummary", "disagreements",
-           "register_check", "register_summary", "statement_register"]
+__all__ = ["PARTS", "REGISTER_CHECKS", "SECTIONS", "TABLE_CHECKS", "TABLE_PARTS", "VERDICTS", "CodeCheck", "RegisterSummary", "disagreements",
+           "paper_part", "register_check", "register_summary", "statement_register"]
 
 #: the register's verdicts, as data/paper_statements.csv allows them.
 VERDICTS = ("consistent", "inconsistent", "not checkable")
@@ -40,6 +40,13 @@ VERDICTS = ("consistent", "inconsistent", "not checkable")
 _FROM_STATUS = {"consistent": "consistent", "inconsistent": "inconsistent", "cannot check": "not checkable"}
 #: the parts of the paper, in its order (data/paper_statements.csv ``section``).
 SECTIONS = ("Title", "Abstract", "Introduction", "Methods", "Results", "Discussion", "Tables and figures")
+#: the paper's tables and figures, each a part of its own: what a "Tables and figures" row's location
+#: starts with -> the part (Tables 2 and 3 are the two halves of one quality appraisal).
+TABLE_PARTS = {"Table 1": "Table 1 (study characteristics)", "Table 2": "Tables 2 and 3 (quality appraisal)",
+               "Table 3": "Tables 2 and 3 (quality appraisal)", "Table 4": "Table 4 (adverse events)",
+               "Figure": "Figure captions"}
+#: every part, in the paper's order.
+PARTS = (*SECTIONS[:-1], *dict.fromkeys(TABLE_PARTS.values()))
 
 
 #: per consistency check, the details column that identifies an item and the columns that show its evidence.
@@ -101,10 +108,23 @@ def register_check(evidence: Evidence, name: str, statement_id: str = "") -> Cod
     return REGISTER_CHECKS[check](evidence)
 
 
+def paper_part(statement_id: str, section: str, location: str) -> str:
+    """The part of the paper a statement stands in: its section, or for a table cell or figure caption
+    the table (:data:`TABLE_PARTS`) its location names first ("Table 1, row Fan 2022, column Type")."""
+    if section != "Tables and figures":
+        return section
+    match = re.match(r"(Table \d|Figure)", location)
+    if match is None or match.group(1) not in TABLE_PARTS:
+        raise ValueError(f"data/paper_statements.csv, statement {statement_id}: a table or figure statement's "
+                         f"location must start with one of {', '.join(TABLE_PARTS)}; got {location!r}")
+    return TABLE_PARTS[match.group(1)]
+
+
 def statement_register(evidence: Evidence) -> pd.DataFrame:
-    """The register's rows (file order) with ``code_verdict`` and ``code_evidence`` from the check each
-    ``check_ref`` names (empty where the verdict rests on reading), ``checked_by`` ("code" or "reading")
-    and ``finding``: the key of the distinct finding (``check_ref``, or the statement id for readings)."""
+    """The register's rows (file order) with ``part`` (:func:`paper_part`), ``code_verdict`` and
+    ``code_evidence`` from the check each ``check_ref`` names (empty where the verdict rests on
+    reading), ``checked_by`` ("code" or "reading") and ``finding``: the key of the distinct finding
+    (``check_ref``, or the statement id for readings; ``same_finding_as`` joins two of them)."""
     statements = evidence.table("paper_statements")
     results = {r.check_id: r for r in run_all_checks(evidence)}
     published = evidence.table("published_results")
@@ -118,13 +138,34 @@ def statement_register(evidence: Evidence) -> pd.DataFrame:
             code = (register_check(evidence, name, s["statement_id"]) if kind == "register"
                     else _consistency_check(results, kind, name, _item_names(evidence)))
         rows.append({
-            "statement_id": s["statement_id"], "section": s["section"], "location": s["location"],
+            "statement_id": s["statement_id"], "section": s["section"],
+            "part": paper_part(s["statement_id"], s["section"], s["location"]), "location": s["location"],
             "quote": s["quote"], "claim": s["claim"], "check": s["check"], "verdict": s["verdict"],
             "reason": s["reason"], "check_ref": ref, "checked_by": "code" if code else "reading",
             "code_verdict": code.verdict if code else "", "code_evidence": code.evidence if code else "",
             "finding": _finding_key(ref, s["statement_id"], key_of),
+            "same_finding_as": s["same_finding_as"] if isinstance(s["same_finding_as"], str) else "",
         })
-    return pd.DataFrame(rows)
+    return _merge_findings(pd.DataFrame(rows))
+
+
+def _merge_findings(register: pd.DataFrame) -> pd.DataFrame:
+    """A statement naming ``same_finding_as`` takes that statement's finding key: the two report one
+    problem through two checks. The named statement must be inconsistent like it and name no other."""
+    by_id = register.set_index("statement_id")
+    for line, row in register[register["same_finding_as"] != ""].iterrows():
+        target = row["same_finding_as"]
+        if target not in by_id.index:
+            raise ValueError(f"data/paper_statements.csv, statement {row['statement_id']}: same_finding_as names "
+                             f"the unknown statement {target!r}")
+        if by_id.at[target, "same_finding_as"] or row["verdict"] != "inconsistent" \
+                or by_id.at[target, "verdict"] != "inconsistent":
+            raise ValueError(f"data/paper_statements.csv, statement {row['statement_id']}: same_finding_as must name "
+                             f"an inconsistent statement that names no other, from an inconsistent one; {target!r} is "
+                             f"{by_id.at[target, 'verdict']}" + (f" and names {by_id.at[target, 'same_finding_as']!r}"
+                                                                 if by_id.at[target, "same_finding_as"] else ""))
+        register.at[line, "finding"] = by_id.at[target, "finding"]
+    return register
 
 
 def _finding_key(ref: str, statement_id: str, key_of: dict[str, str]) -> str:
@@ -145,20 +186,21 @@ def disagreements(register: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class RegisterSummary:
-    """Counts over the register: statements per section and verdict, distinct findings."""
+    """Counts over the register: statements per part of the paper and verdict, distinct findings."""
 
     n_statements: int
     n_by_code: int
     n_by_reading: int
     by_verdict: dict[str, int]
     n_findings_inconsistent: int
-    by_section: pd.DataFrame  # section, then one column per verdict, statements
+    by_part: pd.DataFrame  # part (PARTS order), then one column per verdict, statements
 
 
 def register_summary(register: pd.DataFrame) -> RegisterSummary:
-    """Statements per verdict and section; inconsistent findings counted once per distinct finding."""
-    table = (register.groupby(["section", "verdict"]).size().unstack(fill_value=0)
-             .reindex(index=[s for s in SECTIONS if s in set(register["section"])], columns=list(VERDICTS), fill_value=0))
+    """Statements per verdict and part of the paper; inconsistent statements counted once per distinct
+    finding (``finding``: one claim the paper repeats, or one result checked in several places, is one)."""
+    table = (register.groupby(["part", "verdict"]).size().unstack(fill_value=0)
+             .reindex(index=[p for p in PARTS if p in set(register["part"])], columns=list(VERDICTS), fill_value=0))
     table["statements"] = table.sum(axis=1)
     table.columns.name = None
     bad = register[register["verdict"] == "inconsistent"]
@@ -168,5 +210,5 @@ def register_summary(register: pd.DataFrame) -> RegisterSummary:
         n_by_reading=int((register["checked_by"] == "reading").sum()),
         by_verdict={v: int((register["verdict"] == v).sum()) for v in VERDICTS},
         n_findings_inconsistent=int(bad["finding"].nunique()),
-        by_section=table.reset_index(),
+        by_part=table.reset_index(),
     )

@@ -10,6 +10,7 @@ from analysis.domain.outcomes import headline_keys, outcome_registry
 from analysis.domain.reproduction import reproduction_table
 from analysis.audit.certainty import bottom_line, certainty_table, sof_display, summary_of_findings
 from analysis.audit.findings import evidence_base, findings, headline_table
+from analysis.audit.statement_register import register_summary, statement_register
 from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 from analysis.domain.verdicts import DIFFERS, NO_NUMBER, NOT_REPRODUCIBLE, REPRODUCED
@@ -41,6 +42,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
         "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence))),
         **_summary_of_findings(evidence, reproduction),
+        **_statement_register(evidence),
     }, reader_names(evidence))
 
 
@@ -52,6 +54,19 @@ SOF_LABELS = {
 }
 CERTAINTY_LABELS = {"outcome": "Outcome", "domain": "Domain", "rating": "Rating", "basis": "Computed or judged",
                     "reason": "Why", "inputs": "What it rests on"}
+
+
+def _statement_register(evidence: Evidence) -> dict[str, str]:
+    """The statement register's counts (:func:`analysis.audit.statement_register.register_summary`):
+    statements, inconsistent statements, distinct inconsistencies (a claim the paper repeats counts
+    once) and statements that cannot be checked."""
+    summary = register_summary(statement_register(evidence))
+    return {
+        "n_register_statements": fmt_int(summary.n_statements),
+        "n_register_inconsistent": fmt_int(summary.by_verdict["inconsistent"]),
+        "n_register_findings": fmt_int(summary.n_findings_inconsistent),
+        "n_register_not_checkable": fmt_int(summary.by_verdict["not checkable"]),
+    }
 
 
 def _summary_of_findings(evidence: Evidence, reproduction) -> dict[str, object]:

@@ -8,18 +8,22 @@ build): the register never shows a verdict the code does not support.
 """
 from __future__ import annotations
 
-from analysis.audit.statement_register import disagreements, register_summary, statement_register
+from analysis.audit.statement_register import (TABLE_PARTS, disagreements, register_summary,
+                                               statement_register)
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.format import fmt_int
 from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
-__all__ = ["page"]
+__all__ = ["PART_TABLES", "page"]
 
-#: the register's sections, grouped as the appendix shows them (page name -> sections).
-SECTION_TABLES = {"front": ("Title", "Abstract"), "methods": ("Methods",), "results": ("Results",),
-                  "discussion": ("Discussion",), "tables": ("Tables and figures",)}
+#: the appendix's tables, one per part of the paper (page name -> parts, :data:`PARTS`); a test checks
+#: that every part has its table.
+PART_TABLES = {"front": ("Title", "Abstract"), "introduction": ("Introduction",), "methods": ("Methods",),
+               "results": ("Results",), "discussion": ("Discussion",), "table1": (TABLE_PARTS["Table 1"],),
+               "appraisal": (TABLE_PARTS["Table 2"],), "table4": (TABLE_PARTS["Table 4"],),
+               "figures": (TABLE_PARTS["Figure"],)}
 _COLUMNS = {"location": "Where", "quote": "The paper's words", "check": "Checked against", "verdict": "Verdict",
             "reason": "Why", "code_evidence": "What the code computes"}
 
@@ -42,12 +46,12 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_inconsistent": fmt_int(summary.by_verdict["inconsistent"]),
         "n_not_checkable": fmt_int(summary.by_verdict["not checkable"]),
         "n_findings": fmt_int(summary.n_findings_inconsistent),
-        "summary": TableView(summary.by_section, column_labels={
-            "section": "Part of the paper", "consistent": "Consistent", "inconsistent": "Inconsistent",
+        "summary": TableView(summary.by_part, column_labels={
+            "part": "Part of the paper", "consistent": "Consistent", "inconsistent": "Inconsistent",
             "not checkable": "Not checkable", "statements": "Statements"}),
     }
-    for name, sections in SECTION_TABLES.items():
-        rows = register[register["section"].isin(sections)]
+    for name, parts in PART_TABLES.items():
+        rows = register[register["part"].isin(parts)]
         values[f"n_{name}"] = fmt_int(len(rows))
         values[name] = TableView(rows[list(_COLUMNS)].reset_index(drop=True), column_labels=_COLUMNS)
     return Page("statements", values, reader_names(evidence))

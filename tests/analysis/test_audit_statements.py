@@ -42,7 +42,7 @@ def test_statements_as_the_paper_states_them(statements):
 
 
 def test_unknown_statement_lists_the_valid_ids(statements):
-    with pytest.raises(ValueError, match="unknown statement 'ck_all'; valid: ck_all_decreased, ck_ui_one_study"):
+    with pytest.raises(ValueError, match="unknown statement 'ck_all'; valid: .*ck_all_decreased, .*ck_ui_one_study"):
         statement(statements, "ck_all")
 
 

@@ -65,7 +65,7 @@ def test_repeated_statements_of_one_result_are_one_finding(register):
     summary = register_summary(register)
     bad = register[register["verdict"] == "inconsistent"]
     assert summary.n_findings_inconsistent == bad["finding"].nunique() < len(bad)
-    assert summary.n_statements == len(register) == int(summary.by_section["statements"].sum())
+    assert summary.n_statements == len(register) == int(summary.by_part["statements"].sum())
 
 
 def test_fair_wording_of_the_drug_ranking(register):

@@ -110,10 +110,11 @@ def test_duplicate_key(data_copy):
 
 
 def test_duplicate_statement_id(data_copy):
-    line = set_cell(data_copy, "paper_statements", "rux_lowest,", "statement_id", "rux_least_noticeable")
+    # the later of the two rows is the duplicate (the register is in the paper's order: Abstract first)
+    line = set_cell(data_copy, "paper_statements", "rux_least_noticeable,", "statement_id", "rux_lowest")
     where, found = only_problem(data_copy, "paper_statements")
     assert where == ("paper_statements.csv", line, "statement_id", "duplicate-key")
-    assert found.value == "rux_least_noticeable"
+    assert found.value == "rux_lowest"
 
 
 def test_three_statement_breaks_are_reported_together(data_copy):
