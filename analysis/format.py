@@ -176,13 +176,18 @@ def fmt_count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{fmt_int(n)} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def fmt_names(names: object, *, separator: str = " and ", limit: int = MAX_NAMES_LISTED) -> str:
-    """Names (study labels, which may hold commas) joined by ``separator``: ``"Min 2022 and Paik 2022"``.
+def fmt_names(names: object, *, separator: str = " and ", last: str | None = None,
+              limit: int = MAX_NAMES_LISTED) -> str:
+    """Names (study labels, which may hold commas) joined by ``separator``, the last two by ``last``
+    (default: ``separator``): ``"Min 2022 and Paik 2022"``; ``separator=", ", last=" and "`` gives
+    :func:`fmt_list`'s ``"A, B and C"``.
 
     More than ``limit`` names print the first ``limit`` and how many more, so a sentence stays a
-    sentence however many studies the data holds: ``"A and B and ... and F and 994 more"``.
+    sentence however many studies the data holds: ``"A, B, C, D, E, F and 994 more"``.
     """
     words = [str(name) for name in names]
-    if len(words) <= limit:
+    if len(words) > limit:
+        return f"{separator.join(words[:limit])} and {fmt_int(len(words) - limit)} more"
+    if len(words) <= 1 or last is None:
         return separator.join(words)
-    return f"{separator.join(words[:limit])} and {fmt_int(len(words) - limit)} more"
+    return f"{separator.join(words[:-1])}{last}{words[-1]}"

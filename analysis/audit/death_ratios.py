@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data.derive import COUNT_ASSUMPTION
-from analysis.format import fmt_int
+from analysis.format import fmt_int, fmt_names
 from analysis.stats import Z95, odds_ratio, recover_from_ci, risk_ratio
 
 __all__ = [
@@ -216,7 +216,7 @@ def fvc_results(evidence) -> pd.DataFrame:
     outcomes = evidence.table("outcomes")
     inputs = outcomes[outcomes["outcome"] == "fvc_pct_predicted"]
     labels = evidence.study_labels()
-    missing = ", ".join(labels[s] for s in inputs.loc[inputs["tier"] == "missing", "study_id"])
+    missing = fmt_names((labels[s] for s in inputs.loc[inputs["tier"] == "missing", "study_id"]), separator=", ")
     rows = []
     for _, r in fvc.iterrows():
         rec = recover_from_ci(r["estimate"], r["ci_low"], r["ci_high"])

@@ -11,7 +11,7 @@ from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, prisma_flow
 from analysis.report.figures.forest import forest_plot
 from analysis.report.forest_frames import heterogeneity_text
-from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_pct
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_pct
 from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
 
@@ -61,11 +61,12 @@ def _death(evidence: Evidence) -> dict[str, object]:
                        "note": "Note (assumptions, overlap)"})
     paper_labels = effects.loc[effects["source"] == "paper's study", "label"].tolist()
     new_labels = effects.loc[effects["source"] != "paper's study", "label"].tolist()
-    values["death_paper_studies"] = fmt_list(paper_labels) if paper_labels else "none"
+    values["death_paper_studies"] = fmt_names(paper_labels, separator=", ", last=" and ") if paper_labels else "none"
     assumed = effects.loc[(effects["source"] == "paper's study") & (effects["note"] != ""), "label"].tolist()
-    values["death_counts_basis"] = (f"the counts of {fmt_list(assumed)} are derived from percentages, which "
+    values["death_counts_basis"] = (f"the counts of {fmt_names(assumed, separator=', ', last=' and ')} are derived "
+                                    "from percentages, which "
                                     f"{COUNT_ASSUMPTION}" if assumed else "the counts are as the sources give them")
-    values["death_new_studies"] = fmt_list(new_labels) if new_labels else "none"
+    values["death_new_studies"] = fmt_names(new_labels, separator=", ", last=" and ") if new_labels else "none"
     return values
 
 
