@@ -17,7 +17,8 @@ from tests.scale.synthetic import scaled_data
 def scaled(tmp_path_factory):
     """factor -> the evidence of the data package with every study repeated ``factor`` times."""
     root = tmp_path_factory.mktemp("scaled")
-    return {factor: load(data_dir=scaled_data(DATA_DIR, root / f"x{factor}", factor)) for factor in (1, 20, 60, 180)}
+    return {factor: load(data_dir=scaled_data(DATA_DIR, root / f"x{factor}", factor, verdicts="copied"))
+            for factor in (1, 20, 60, 180)}
 
 
 def test_the_scaled_package_is_valid_and_pools_every_copy(scaled):
