@@ -19,12 +19,15 @@ MIN_CHART_PT = 8.0
 
 
 def chart_text_sizes(pdf_path) -> list[tuple[int, float, str]]:
-    """(page, size in pt, text) of every piece of text set in the charts' font (not its mono cousin)."""
+    """(page, size in pt, text) of every piece of chart text: text in the charts' font (not its mono cousin)
+    drawn under the scaling that places a chart's SVG on the page (the body text, in the same font since the
+    book has one, is drawn unscaled)."""
     found = []
     for number, page in enumerate(pypdf.PdfReader(pdf_path).pages, start=1):
         def visit(text, cm, tm, font, size, number=number):
             name = str(font.get("/BaseFont", "")) if font else ""
-            if text.strip() and CHART_FONT in name and "Mono" not in name:
+            in_drawing = abs(math.hypot(cm[2], cm[3]) - 1) > 1e-3
+            if text.strip() and in_drawing and CHART_FONT in name and "Mono" not in name:
                 scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
                 found.append((number, size * scale, text.strip()))
         page.extract_text(visitor_text=visit)
