@@ -3,7 +3,8 @@
 A :class:`MadeBy` is derived when a chapter module creates a ``ChartView`` or ``TableView`` (their
 ``made_by`` field's default), never typed per figure:
 
-* **code**: the module whose code creates the view (the chapter module, ``analysis/chapters/<page>.py``),
+* **code**: the chapter module the view is made for (``analysis/chapters/<page>.py``, among the callers),
+  the module whose code creates the view (when another, such as a table helper of the report layer),
   and the module of the project function that drew or built what the view shows, read from the
   call itself: in ``ChartView(forest_plot(frame, ...), ...)`` the first argument calls ``forest_plot``,
   defined in ``analysis/report/figures/forest.py``. A view of a frame made earlier (``TableView(tests)``)
@@ -47,6 +48,8 @@ class MadeBy:
 
     code: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
+    #: the data package's descriptor when ``data`` is every table of the package (shown as such, not as a list)
+    package: str = ""
 
 
 def _project_path(filename: str | None) -> str | None:
@@ -107,18 +110,33 @@ def _drawing_module(frame: FrameType) -> str | None:
         return None
 
 
-def _data_files(evidence: Evidence) -> tuple[str, ...]:
-    """The files of the data package's tables loaded into ``evidence``, in the package's order."""
+def _repo_path(path: Path) -> str:
+    path = path.resolve()
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _data_files(evidence: Evidence) -> tuple[tuple[str, ...], str]:
+    """The files of the data package's tables loaded into ``evidence``, in the package's order, and the
+    package's descriptor if they are all of its tables (else '')."""
     package = read_package(evidence.data_dir)
-    paths = []
-    for name, spec in package.tables.items():
-        if name in evidence.tables:
-            path = (Path(evidence.data_dir) / spec.path).resolve()
-            try:
-                paths.append(path.relative_to(ROOT).as_posix())
-            except ValueError:
-                paths.append(path.as_posix())
-    return tuple(paths)
+    paths = tuple(_repo_path(Path(evidence.data_dir) / spec.path) for name, spec in package.tables.items()
+                  if name in evidence.tables)
+    whole = len(paths) == len(package.tables)
+    return paths, _repo_path(package.path) if whole else ""
+
+
+def _chapter_module(frame: FrameType | None) -> str | None:
+    """The chapter module (``analysis/chapters/…``) among the frame and its callers: the page the view is for,
+    also when a helper of the report layer creates the view."""
+    while frame is not None:
+        path = _project_path(frame.f_code.co_filename)
+        if path and path.startswith("analysis/chapters/"):
+            return path
+        frame = frame.f_back
+    return None
 
 
 def _evidence_in(frame: FrameType | None) -> Evidence | None:
@@ -140,13 +158,15 @@ def made_by_caller() -> MadeBy:
         frame = frame.f_back
     if frame is None:
         return MadeBy()
-    code = [p for p in (_project_path(frame.f_code.co_filename), _drawing_module(frame)) if p]
+    code = [p for p in (_chapter_module(frame), _project_path(frame.f_code.co_filename), _drawing_module(frame)) if p]
     evidence = _evidence_in(frame)
-    return MadeBy(code=tuple(dict.fromkeys(code)), data=_data_files(evidence) if evidence is not None else ())
+    data, package = _data_files(evidence) if evidence is not None else ((), "")
+    return MadeBy(code=tuple(dict.fromkeys(code)), data=data, package=package)
 
 
 def made_by_html(made_by: MadeBy | None) -> str:
-    """``Code: … · Data: …`` with each path as ``<code data-repo-path="…">`` (empty without a MadeBy)."""
+    """``Code: … · Data: …`` with each path as ``<code data-repo-path="…">`` (empty without a MadeBy); data that
+    are the whole package are named by its descriptor, ``data/datapackage.json``."""
     if made_by is None or not (made_by.code or made_by.data):
         return ""
 
@@ -154,6 +174,10 @@ def made_by_html(made_by: MadeBy | None) -> str:
         return ", ".join(f'<code {REPO_PATH_ATTRIBUTE}="{html.escape(p, quote=True)}">{html.escape(p)}</code>'
                          for p in items)
 
-    parts = [f"{label}: {paths(items)}" for label, items in (("Code", made_by.code), ("Data", made_by.data)) if items]
+    parts = [f"Code: {paths(made_by.code)}"] if made_by.code else []
+    if made_by.package:
+        parts.append(f"Data: every table of the data package {paths((made_by.package,))}")
+    elif made_by.data:
+        parts.append(f"Data: {paths(made_by.data)}")
     # not searched (data-pagefind-ignore): a file name is not what a reader searches the book for
     return '<span class="made-by" data-pagefind-ignore>' + " · ".join(parts) + "</span>"

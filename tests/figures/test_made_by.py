@@ -64,3 +64,14 @@ def test_paths_are_text_never_markup():
     html = made_by_html(MadeBy(code=('analysis/"x"<b>.py',), data=("data/a&b.csv",)))
     assert "<b>" not in html and "&quot;x&quot;&lt;b&gt;" in html and "data/a&amp;b.csv" in html
     assert made_by_html(MadeBy()) == "" and made_by_html(None) == ""
+
+
+def test_a_view_of_every_table_names_the_package_not_a_list():
+    from analysis.chapters import statements
+
+    evidence = load()
+    view = next(v for v in statements.page(evidence).values() if isinstance(v, TableView))
+    assert view.made_by.data == _files_of(evidence) and view.made_by.package == "data/datapackage.json"
+    line = made_by_html(view.made_by)
+    assert 'Data: every table of the data package <code data-repo-path="data/datapackage.json">' in line
+    assert "data/outcomes.csv" not in line
