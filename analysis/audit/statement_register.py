@@ -150,21 +150,17 @@ def statement_register(evidence: Evidence) -> pd.DataFrame:
 
 
 def _merge_findings(register: pd.DataFrame) -> pd.DataFrame:
-    """A statement naming ``same_finding_as`` takes that statement's finding key: the two report one
-    problem through two checks. The named statement must be inconsistent like it and name no other."""
+    """A statement naming ``same_finding_as`` takes that statement's finding key while both are
+    inconsistent: the two report one problem through two checks (only inconsistent statements are
+    counted as findings, so the join matters only then). The named statement must name no other."""
     by_id = register.set_index("statement_id")
     for line, row in register[register["same_finding_as"] != ""].iterrows():
         target = row["same_finding_as"]
-        if target not in by_id.index:
-            raise ValueError(f"data/paper_statements.csv, statement {row['statement_id']}: same_finding_as names "
-                             f"the unknown statement {target!r}")
-        if by_id.at[target, "same_finding_as"] or row["verdict"] != "inconsistent" \
-                or by_id.at[target, "verdict"] != "inconsistent":
+        if target not in by_id.index or by_id.at[target, "same_finding_as"]:
             raise ValueError(f"data/paper_statements.csv, statement {row['statement_id']}: same_finding_as must name "
-                             f"an inconsistent statement that names no other, from an inconsistent one; {target!r} is "
-                             f"{by_id.at[target, 'verdict']}" + (f" and names {by_id.at[target, 'same_finding_as']!r}"
-                                                                 if by_id.at[target, "same_finding_as"] else ""))
-        register.at[line, "finding"] = by_id.at[target, "finding"]
+                             f"a statement of the register that names no other; got {target!r}")
+        if row["verdict"] == "inconsistent" and by_id.at[target, "verdict"] == "inconsistent":
+            register.at[line, "finding"] = by_id.at[target, "finding"]
     return register
 
 

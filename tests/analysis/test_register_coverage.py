@@ -92,10 +92,21 @@ def test_distinct_findings_on_hand_picked_rows(register):
     assert summary.n_findings_inconsistent == 4
 
 
-def test_same_finding_as_must_join_two_inconsistent_statements(evidence):
+def test_same_finding_as_joins_two_inconsistent_statements_only(evidence, register):
+    joined = register.set_index("statement_id")
+    assert joined.at["r31_references", "finding"] == joined.at["conference_abstracts_excluded", "finding"]
+    # once the named statement is consistent the two are no longer one problem: the join is dropped
     rows = evidence.paper_statements.copy()
-    rows.loc[rows["statement_id"] == "r31_references", "same_finding_as"] = "abs_cdasi_overall"  # consistent
-    with pytest.raises(ValueError, match="r31_references: same_finding_as must name an inconsistent statement"):
+    rows.loc[rows["statement_id"] == "r31_references", "same_finding_as"] = "abs_cdasi_overall"
+    apart = statement_register(dataclasses.replace(evidence, paper_statements=rows)).set_index("statement_id")
+    assert apart.at["r31_references", "finding"] == "counts_vs_tables|references cited for the included studies"
+    # a chain or an unknown statement is an error that names the row
+    rows.loc[rows["statement_id"] == "r31_references", "same_finding_as"] = "nobody"
+    with pytest.raises(ValueError, match="statement r31_references: same_finding_as must name a statement"):
+        statement_register(dataclasses.replace(evidence, paper_statements=rows))
+    rows.loc[rows["statement_id"] == "r31_references", "same_finding_as"] = "conference_abstracts_excluded"
+    rows.loc[rows["statement_id"] == "conference_abstracts_excluded", "same_finding_as"] = "m23_rating"
+    with pytest.raises(ValueError, match="statement r31_references: same_finding_as must name a statement"):
         statement_register(dataclasses.replace(evidence, paper_statements=rows))
 
 
