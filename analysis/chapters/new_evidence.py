@@ -70,6 +70,43 @@ def _death(evidence: Evidence) -> dict[str, object]:
     return values
 
 
+def _number(value: object) -> str:
+    """A number of the data as written there (46.5, 241, 0.032): the shortest form of the float."""
+    return f"{float(value):g}"
+
+
+def result_text(row: pd.Series) -> str | None:
+    """What a new study reports, as one reader's phrase: "94/290 (32.4%)", "28.6% of 49",
+    "1.02 (95% CI 0.48 to 2.16)", "44%", "p = 0.032", "46.5"; None when nothing is public."""
+    present = {c: not pd.isna(row[c]) for c in ("value", "events", "total", "percent", "ci_low", "ci_high", "p_value")}
+    if present["events"] and present["total"]:
+        text = f"{_number(row['events'])}/{_number(row['total'])}"
+        return text + (f" ({_number(row['percent'])}%)" if present["percent"] else "")
+    if present["percent"]:
+        return f"{_number(row['percent'])}%" + (f" of {_number(row['total'])}" if present["total"] else "")
+    if present["value"]:
+        if present["ci_low"] and present["ci_high"]:
+            return (f"{_number(row['value'])} (95% CI {_number(row['ci_low'])} to {_number(row['ci_high'])})")
+        return _number(row["value"])
+    if present["p_value"]:
+        return f"p = {_number(row['p_value'])}"
+    return None
+
+
+def _results_view(results: pd.DataFrame) -> TableView:
+    """The new studies' results, one reader's phrase per row (:func:`result_text`); the numbers, each in
+    its column, are in the CSV."""
+    numbers = ["value", "events", "total", "percent", "ci_low", "ci_high", "p_value"]
+    frame = results[["study_id", "outcome", "arm", "time_point", "statistic", "tier", "source_id", "location"] + numbers]
+    frame = frame.assign(statistic=[STATISTIC_WORDS.get(s, s.replace("_", " ")) for s in frame["statistic"]],
+                         reported=[result_text(r) for _, r in frame.iterrows()])
+    frame = frame[["study_id", "outcome", "arm", "time_point", "reported", "tier", "source_id", "location", "statistic"]
+                  + numbers]
+    return TableView(frame, hidden=("statistic", *numbers), column_labels={
+        "study_id": "Study", "outcome": "Outcome", "arm": "Arm", "time_point": "When", "reported": "Reported",
+        "tier": "Tier", "source_id": "Source", "location": "Where"})
+
+
 def page(evidence: Evidence | None = None) -> Page:
     """Everything the chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
     evidence = load(*TABLES) if evidence is None else evidence
@@ -126,15 +163,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "additions": TableView(living.outcome_additions(evidence), column_labels={
             "outcome": "Outcome", "studies": "New studies", "randomised": "Randomised", "numbers": "Numbers found (tier)",
             "not_found": "Searched for, not found", "adds": "What it adds"}),
-        "results": TableView(results[["study_id", "outcome", "arm", "time_point", "statistic", "value", "events", "total",
-                                      "percent", "ci_low", "ci_high", "p_value", "tier", "source_id", "location"]].assign(
-                                          statistic=lambda f: [STATISTIC_WORDS.get(s, s.replace("_", " "))
-                                                               for s in f["statistic"]]),
-                             column_labels={"study_id": "Study", "outcome": "Outcome", "arm": "Arm",
-                                            "time_point": "When", "statistic": "Statistic", "value": "Value",
-                                            "events": "Events", "total": "Of", "percent": "%", "ci_low": "CI low",
-                                            "ci_high": "CI high", "p_value": "p", "tier": "Tier", "source_id": "Source",
-                                            "location": "Where"}),
+        "results": _results_view(results),
     }
     ongoing = studies[studies["status"] == "ongoing"]
     values["ongoing_list"] = fmt_list([f"{r['label']}: {r['jak_inhibitor']}" + ("" if r["comparator"] != r["comparator"]

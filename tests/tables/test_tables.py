@@ -132,13 +132,27 @@ def test_mimebundle_offers_markdown_and_never_html():
 
 
 def test_rule_widths_keep_short_columns_readable_beside_long_text():
-    from analysis.report.tables.markdown import MAX_RULE_WIDTH, pipe_table
+    from analysis.report.tables.markdown import CELL_PADDING_CHARS, MAX_RULE_WIDTH, pipe_table
 
     frame = pd.DataFrame({"tier": ["recovered", "primary"], "meaning": ["word " * 60, "short"]})
     rule = pipe_table(frame).splitlines()[1]
     tier_rule, meaning_rule = [cell.strip() for cell in rule.strip("|").split("|")]
-    assert len(tier_rule) == len("recovered")  # its longest word
-    assert len(meaning_rule) == MAX_RULE_WIDTH  # capped, not the 300 characters of the text
+    assert len(tier_rule) == len("recovered") + CELL_PADDING_CHARS  # its longest word and insets
+    assert len(meaning_rule) == MAX_RULE_WIDTH + CELL_PADDING_CHARS  # capped, not the 300 characters of the text
+
+
+def test_in_a_table_wider_than_the_page_every_column_gets_its_longest_word():
+    """Pandoc gives each column dashes/total of the page: a column's share holds its longest word and
+    insets out of the characters a printed line holds (no word overruns its cell)."""
+    from analysis.report.tables.markdown import CELL_PADDING_CHARS, PRINT_WIDTH_CHARS, pipe_table
+
+    words = ["n", "immunosuppressants", "recovered", "Certainty", "12", "secondary", "x"]
+    frame = pd.DataFrame({f"c{i}": [w, "a sentence of ordinary words that wraps " * 3] for i, w in enumerate(words)})
+    dashes = [len(cell.strip()) for cell in pipe_table(frame).splitlines()[1].strip("|").split("|")]
+    longest = [max(len(w), len(f"c{i}"), len("ordinary"), len("sentence")) for i, w in enumerate(words)]
+    assert sum(longest) + CELL_PADDING_CHARS * len(words) < PRINT_WIDTH_CHARS  # the page can hold every longest word
+    for width, word in zip(dashes, longest):
+        assert width / sum(dashes) >= (word + CELL_PADDING_CHARS) / PRINT_WIDTH_CHARS - 1e-9
 
 
 def test_verdicts_are_labels_that_keep_their_words():

@@ -18,8 +18,8 @@ import pandas as pd
 from analysis.format import fmt_num, is_missing
 from analysis.report.tables.notes import NoteRef, table_notes
 
-__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "NOTE_REF_TEXT", "cell_text", "inline_text",
-           "label_span", "md_escape", "notes_block", "pipe_table"]
+__all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "NOTE_REF_TEXT", "cell_text", "column_widths",
+           "inline_text", "label_span", "md_escape", "notes_block", "pipe_table"]
 
 DEFAULT_MISSING_MARKER = "\u2014"  # em dash: an explicit "no value", never a blank or 0
 ALIGNMENTS = {"left": ":---", "right": "---:", "center": ":---:"}
@@ -94,6 +94,10 @@ def _alignments(frame: pd.DataFrame, align: Mapping[str, str] | Sequence[str] | 
 
 
 MAX_RULE_WIDTH = 30
+#: characters of table text (8 pt) across the PDF's text width (16.6 cm hold about 109 average letters;
+#: the margin leaves room for wide ones), and the characters a cell's insets (4 pt a side) take.
+PRINT_WIDTH_CHARS = 100
+CELL_PADDING_CHARS = 2
 #: columns whose cells are shown as a styled label (a pandoc span ``.verdict .verdict-<slug>``): the
 #: label keeps its words, so the style is never the only cue (WCAG 1.4.1); the PDF shows the words.
 LABEL_COLUMNS = {"verdict": "verdict", "verdict_other": "verdict"}
@@ -101,7 +105,6 @@ LABEL_COLUMNS = {"verdict": "verdict", "verdict_other": "verdict"}
 NOTE_REF_TEXT = "see note"
 
 
-_SPAN = re.compile(r"^\[(.*)\]\{\.[a-z-]+(?: \.[a-z0-9-]+)?\}$")
 #: an estimate with its interval ("-16.33 (95% CI -22.25 to -10.40)", "0.48 (0.27 to 0.86)"): one line on the site
 _INTERVAL = re.compile(r"^-?\d[\d.,]*%? \((?:95% CI )?-?\d[\d.,]*%? to -?\d[\d.,]*%?\)$")
 
@@ -110,6 +113,23 @@ def label_span(escaped: str, text: str, prefix: str) -> str:
     """``[escaped]{.prefix .prefix-slug}``; the slug is the text's ASCII letters and digits joined by '-'."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "none"
     return f"[{escaped}]{{.{prefix} .{prefix}-{slug}}}"
+
+
+def column_widths(columns: list[list[str]]) -> list[int]:
+    """The dashes of each column (its header and cells as plain text): where the table is wider than
+    :data:`PRINT_WIDTH_CHARS`, pandoc gives each column this share of the page, so every column gets at
+    least its longest word and insets (no word overruns its cell in print, as far as the page allows),
+    and the room left goes to the columns by how much more their text wants (up to
+    :data:`MAX_RULE_WIDTH` characters a line)."""
+    need = [CELL_PADDING_CHARS + max(len(w) for cell in col for w in (cell.split() or [""])) for col in columns]
+    want = [max(n, CELL_PADDING_CHARS + min(MAX_RULE_WIDTH, max(len(cell) for cell in col)))
+            for n, col in zip(need, columns)]
+    if sum(want) <= PRINT_WIDTH_CHARS or sum(need) >= PRINT_WIDTH_CHARS:
+        chosen = want if sum(want) <= PRINT_WIDTH_CHARS else need
+    else:
+        spare, extra = PRINT_WIDTH_CHARS - sum(need), sum(w - n for w, n in zip(want, need))
+        chosen = [n + (spare * (w - n)) // extra for n, w in zip(need, want)]
+    return [max(3, w) for w in chosen]
 
 
 def _note_ref(ref: NoteRef) -> str:
@@ -142,8 +162,7 @@ def pipe_table(
     ``notes`` names the columns whose repeated sentences are stated once under the table
     (:mod:`analysis.report.tables.notes`): the cells show ``see note`` and a superscript letter.
     The dashes of the alignment row set pandoc's relative column widths when a table must
-    wrap (in print): a column gets the width of its widest cell, capped at
-    ``MAX_RULE_WIDTH`` characters, but never less than its longest word, so that short
+    wrap (in print): :func:`column_widths`, so that no word is wider than its column and short
     columns (a tier, a count) are not squeezed by one long text column.
     """
     if not isinstance(frame, pd.DataFrame):
@@ -178,11 +197,9 @@ def pipe_table(
 
     body = [[shown(c, value, pieces) for c, value, pieces in zip(columns, row, noted.cells[r])]
             for r, row in enumerate(frame.itertuples(index=False, name=None))]
-    widths = []
-    for i, h in enumerate(header):
-        cells = [h] + [_SPAN.sub(r"\1", r[i]) for r in body]  # a label's width is its words
-        longest_word = max(len(word) for cell in cells for word in (cell.split() or [""]))
-        widths.append(max(3, longest_word, min(MAX_RULE_WIDTH, max(len(cell) for cell in cells))))
+    plain = [[labels.get(c, c)] + ["".join(p if isinstance(p, str) else f"{NOTE_REF_TEXT} {p.letter}" for p in row[i])
+                                   for row in noted.cells] for i, c in enumerate(columns)]
+    widths = column_widths(plain)
     rule = []
     for a, w in zip(_alignments(frame, align), widths):
         dashes = "-" * w
