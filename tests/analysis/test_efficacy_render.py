@@ -10,6 +10,7 @@ import pytest
 from analysis.format import est_ci
 from analysis.domain.reproduction import published_text, reproduction_table
 from analysis.domain.sensitivity_grid import cached_evidence
+from analysis.report.reader_names import reader_names
 
 CHAPTERS = {"02-skin": "cdasi_activity", "03-muscle": "mmt", "04-ck": "ck"}
 
@@ -42,14 +43,15 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def _reproduction_rows(html: str) -> dict[str, dict[str, str]]:
+def _reproduction_rows(html: str) -> dict[tuple[str, str], dict[str, str]]:
+    """The reproduction table's rows by (result name, where printed): results are shown by name."""
     parser = _Tables()
     parser.feed(html)
     for table in parser.tables:
-        if table and table[0][:1] == ["result_id"]:
+        if table and table[0][:2] == ["Result", "Where printed"]:
             header = table[0]
-            return {row[0]: dict(zip(header, row)) for row in table[1:]}
-    raise AssertionError("no reproduction table (first column result_id) on the page")
+            return {(row[0], row[1]): dict(zip(header, row)) for row in table[1:]}
+    raise AssertionError("no reproduction table (first columns Result, Where printed) on the page")
 
 
 @pytest.mark.render
@@ -59,14 +61,16 @@ def test_rendered_numbers_equal_the_reproduction_table(built_book, chapter, outc
     shown = _reproduction_rows(html)
     expected = reproduction_table(cached_evidence())
     expected = expected[expected["outcome"] == outcome]
-    assert set(shown) == set(expected["result_id"])
+    names = reader_names(cached_evidence())
+    key = {row["result_id"]: (names.results[row["result_key"]], row["location"]) for _, row in expected.iterrows()}
+    assert set(shown) == set(key.values())
     for _, row in expected.iterrows():
-        cells = shown[row["result_id"]]
+        cells = shown[key[row["result_id"]]]
         # the published side as printed (issue #14: the paper's digits, "not printed" for a missing interval)
-        assert cells["published"] == published_text(row)
-        assert cells["regenerated"] == est_ci(row["regenerated_estimate"], row["regenerated_ci_low"],
+        assert cells["Published"] == published_text(row)
+        assert cells["Regenerated"] == est_ci(row["regenerated_estimate"], row["regenerated_ci_low"],
                                               row["regenerated_ci_high"])
-        assert cells["verdict"] == row["verdict"]
+        assert cells["Verdict"] == row["verdict"]
         if row["published_estimate"] == row["published_estimate"]:  # a number is printed
             assert published_text(row) in html
 
