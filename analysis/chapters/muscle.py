@@ -82,5 +82,5 @@ def page(evidence: Evidence | None = None) -> Page:
         **_juvenile(evidence),
         "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),
         "missing": missing_table(effects, reader_names(evidence)),
-        "tiers": TableView(tier_table()),
+        "tiers": TableView(tier_table(), column_labels={"tier": "Tier", "meaning": "Meaning"}),
     }, reader_names(evidence))

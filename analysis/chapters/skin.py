@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
-from analysis.report.efficacy_tables import comparison_table, effects_table, grid_table, missing_table
+from analysis.report.efficacy_tables import GRID_LABELS, comparison_table, effects_table, grid_table, missing_table
 from analysis.report.figures import ChartView, forest_plot, leave_one_out_plot, line_chart_sweep, summary_plot
 from analysis.format import est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_p, fmt_pct
 from analysis.report.forest_frames import forest_frame, leave_one_out_frame, published_summary_frame, subgroup_frame
@@ -169,7 +169,7 @@ def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
         "r_main": fmt_num(PAPER_SETTINGS.r, 1),
         "z95": fmt_num(Z95, 6),
         "effects": effects_table(effects, reader_names(evidence)),
-        "tiers": TableView(tier_table()),
+        "tiers": TableView(tier_table(), column_labels={"tier": "Tier", "meaning": "Meaning"}),
         "missing": missing_table(effects, reader_names(evidence)),
     }
 
@@ -232,7 +232,8 @@ def _published_subgroups(evidence: Evidence, overall_text: str, printed: dict[st
         "why": [drug.caveat, regimen.caveat],
     })
     frame = published_summary_frame(evidence, (OUTCOME,))
-    values["subgroup_tests"] = TableView(tests)
+    values["subgroup_tests"] = TableView(tests, column_labels={
+        "factor": "Factor", "subgroups": "Subgroups", "valid comparison": "Valid comparison", "why": "Why"})
     values["published"] = ChartView(
         summary_plot(frame, title="CDASI results as published in Ma et al. 2024"),
         alt_text=(f"Published CDASI results, not regenerated: all studies {overall_text}; ruxolitinib {printed['rux']}; "
@@ -329,7 +330,7 @@ def _sensitivity(evidence: Evidence, prepost_label: str) -> dict[str, object]:
         "grid_rows_shown": fmt_int(len(main)),
         "grid_rows_full": fmt_int(len(grid_rows)),
         "grid_rs": fmt_int(grid_rows["r"].nunique()),
-        "grid": TableView(grid_table(grid, OUTCOME, PAPER_SETTINGS.r)),
+        "grid": TableView(grid_table(grid, OUTCOME, PAPER_SETTINGS.r), column_labels=GRID_LABELS),
     })
     return values
 

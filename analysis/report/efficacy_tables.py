@@ -14,7 +14,7 @@ from analysis.format import est_ci, fmt_int, fmt_num, fmt_p, fmt_pct
 from analysis.report.reader_names import ReaderNames
 from analysis.report.tables import TableView
 
-__all__ = ["comparison_table", "effects_table", "missing_table", "grid_table"]
+__all__ = ["GRID_LABELS", "comparison_table", "effects_table", "missing_table", "grid_table"]
 
 
 def comparison_table(table: pd.DataFrame, outcome: str, names: ReaderNames) -> TableView:
@@ -78,6 +78,11 @@ def missing_table(effects: pd.DataFrame, names: ReaderNames) -> TableView:
     return TableView(frame, hidden=("result_keys",), notes=("what is missing",), column_labels={
         "study or arm": "Study or arm", "pooled by the paper in": "Pooled by the paper in", "tier": "Tier",
         "what is missing": "What is missing"})
+
+
+#: the headers of the sensitivity grid's table (:func:`grid_table`).
+GRID_LABELS = {"tau² estimator": "τ² estimator", "interval": "Interval", "estimate (95% CI)": "Estimate (95% CI)",
+               "tau²": "τ²", "heterogeneity p": "Heterogeneity p", "prediction interval": "Prediction interval"}
 
 
 def grid_table(grid: pd.DataFrame, outcome: str, r: float) -> pd.DataFrame:
