@@ -19,13 +19,18 @@ from analysis.audit.bias import item_texts, tool_rule_check
 from analysis.audit.limitations import eligibility_table, results_with_overlap
 from analysis.audit.subgroup_tests import published_subgroup_test
 from analysis.data import Evidence
-from analysis.format import fmt_int, fmt_list, fmt_num, fmt_p
+from analysis.format import fmt_int, fmt_list, fmt_names, fmt_num, fmt_p
 from analysis.stats.small_study import MIN_STUDIES_FOR_ASYMMETRY_TESTS
 
 __all__ = ["REGISTER_CHECKS", "CodeCheck", "drug_totals", "statement_value"]
 
 #: the significance level at which a test for subgroup differences is read (the paper's own, Methods 2.4).
 _ALPHA = 0.05
+
+
+def _names(names: object) -> str:
+    """Study labels or arm ids as a list ("A, B and C"), at most six and how many more (the data may grow)."""
+    return fmt_names(names, separator=", ", last=" and ")
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def _tool_rule(evidence: Evidence) -> CodeCheck:
     broken = rules[~rules["follows_rule"]]
     return CodeCheck("inconsistent" if len(broken) else "consistent",
                      f"{fmt_int(len(broken))} of {fmt_int(len(rules))} studies got the other tool than the rule gives"
-                     + (f" ({fmt_list(broken['study'])})" if len(broken) else ""))
+                     + (f" ({_names(broken['study'])})" if len(broken) else ""))
 
 
 def _trial_designs_included(evidence: Evidence) -> CodeCheck:
@@ -68,7 +73,7 @@ def _trial_designs_included(evidence: Evidence) -> CodeCheck:
     trials = rules[rules["design_class"] == "non-controlled trial"]
     return CodeCheck("inconsistent" if len(trials) else "consistent",
                      f"{fmt_int(len(trials))} included reports are prospective or open-label trials by their Table 1 design"
-                     + (f" ({fmt_list(trials['study'])})" if len(trials) else ""))
+                     + (f" ({_names(trials['study'])})" if len(trials) else ""))
 
 
 def _same_patients_pooled_twice(evidence: Evidence) -> CodeCheck:
@@ -89,7 +94,7 @@ def _admission_size_rule(evidence: Evidence) -> CodeCheck:
     covered = table[table["admission_rule_applies"] == "yes"]
     return CodeCheck("inconsistent" if len(failing) else "consistent",
                      f"{fmt_int(len(failing))} of the {fmt_int(len(covered))} included letters and case series do not have "
-                     "more patients than the rule asks" + (f" ({fmt_list(failing['study'])})" if len(failing) else ""))
+                     "more patients than the rule asks" + (f" ({_names(failing['study'])})" if len(failing) else ""))
 
 
 def _scale_directions(evidence: Evidence) -> CodeCheck:
@@ -129,7 +134,7 @@ def _fvc_has_comparison(evidence: Evidence) -> CodeCheck:
     fvc = links[links["result_key"] == "fvc.overall"]
     roles = set(arms.loc[fvc["arm_id"], "role"])
     return CodeCheck("consistent" if "comparator" in roles else "inconsistent",
-                     f"arms pooled in the FVC result: {fmt_list(fvc['arm_id'])} (roles: {fmt_list(sorted(roles))})")
+                     f"arms pooled in the FVC result: {_names(fvc['arm_id'])} (roles: {fmt_list(sorted(roles))})")
 
 
 def _asymmetry_tests_possible(evidence: Evidence) -> CodeCheck:
@@ -195,7 +200,7 @@ def _tacrolimus_control(evidence: Evidence) -> CodeCheck:
     arms = evidence.table("arms")
     control = arms[(arms["role"] == "comparator") & (arms["drug"] == "tacrolimus")]
     return CodeCheck("consistent" if len(control) else "inconsistent",
-                     "comparator arms given tacrolimus: " + (fmt_list(control["arm_id"]) or "none"))
+                     "comparator arms given tacrolimus: " + (_names(control["arm_id"]) or "none"))
 
 
 #: the three factors Methods 2.4 names for the CDASI subgroup analyses: drug types, drug regimens,
@@ -227,7 +232,7 @@ def _most_studies_report_cdasi(evidence: Evidence) -> CodeCheck:
     n = len(evidence.table("studies"))
     return CodeCheck("consistent" if 2 * len(with_cdasi) > n else "inconsistent",
                      f"{fmt_int(len(with_cdasi))} of {fmt_int(n)} Table 1 rows name {short} among their endpoints "
-                     f"({fmt_list(with_cdasi['label'])})")
+                     f"({_names(with_cdasi['label'])})")
 
 
 def _nos_item_count(evidence: Evidence) -> CodeCheck:
@@ -249,7 +254,7 @@ def _others_appraised_with_jbi(evidence: Evidence) -> CodeCheck:
     labels = evidence.study_labels()
     return CodeCheck("consistent" if not_jbi.empty else "inconsistent",
                      f"{fmt_int(len(others) - len(not_jbi))} of the {fmt_int(len(others))} studies outside Table 3 "
-                     f"are scored in Table 2 ({fmt_list([labels[s] for s in others['study_id']])})")
+                     f"are scored in Table 2 ({_names([labels[s] for s in others['study_id']])})")
 
 
 def drug_totals(evidence: Evidence) -> pd.DataFrame:
