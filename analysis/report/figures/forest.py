@@ -199,7 +199,8 @@ def _tooltip(rows: pd.DataFrame) -> list[alt.Tooltip]:
 
 
 def text_px(text: str, size: float = TEXT_PX, bold: bool = False) -> float:
-    """A generous estimate of the drawn width of ``text`` in DejaVu Sans (digits are 0.64 em)."""
+    """A generous estimate of the drawn width of ``text`` in the charts' font, Fira Sans (its letters and digits average
+    0.53 em, digits 0.56 em; bold 0.55 em)."""
     return len(text) * size * (0.66 if bold else 0.62)
 
 
