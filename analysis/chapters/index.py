@@ -40,12 +40,16 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_no_number": fmt_int(found.count(NO_NUMBER)),
         "n_checks": fmt_int(found.n_checks),
         "n_checks_failed": fmt_int(found.n_checks_inconsistent),
-        "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence))),
+        "headline": TableView(headline_table(reproduction, outcome_registry(evidence), headline_keys(evidence)),
+                              column_labels=HEADLINE_LABELS),
         **_summary_of_findings(evidence, reproduction),
         **_statement_register(evidence),
     }, reader_names(evidence))
 
 
+#: the headers of the headline results table.
+HEADLINE_LABELS = {"outcome": "Outcome", "analysis": "Analysis", "published": "Published",
+                   "regenerated": "Regenerated", "verdict": "Verdict"}
 SOF_LABELS = {
     "outcome": "Outcome", "studies": "Studies and patients",
     "published": "Published effect (95% CI)", "regenerated": "Regenerated",
