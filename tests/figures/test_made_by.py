@@ -11,7 +11,7 @@ import pytest
 from analysis.chapters import skin
 from analysis.data import load
 from analysis.paths import DATAPACKAGE, ROOT
-from analysis.report.figures import ChartView, forest_plot, show_chart
+from analysis.report.figures import forest_plot, show_chart
 from analysis.report.provenance import MadeBy, made_by_html
 from analysis.report.tables import TableView, show_table
 

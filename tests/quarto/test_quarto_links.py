@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from bookrender.fonts import FAMILY
 from bookrender.project import load_project
