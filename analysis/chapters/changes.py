@@ -31,7 +31,7 @@ def row_names(listing, old_dir, new_dir, names: ReaderNames) -> list[str]:
     """The reader's name of each row of ``listing`` (:func:`analysis.audit.changes.data_changes`): the
     name of what its key identifies, else :func:`_row_name` from the row (the old one when removed)."""
     new, old = changes.read_package_rows(new_dir), changes.read_package_rows(old_dir)
-    known = names.all()
+    known = names.all
     sof = dict(zip(new["sof_outcomes"][1]["sof_row"], new["sof_outcomes"][1]["label"])) if "sof_outcomes" in new else {}
     out = []
     for table, key, change in zip(listing["table"], listing["key"], listing["change"]):

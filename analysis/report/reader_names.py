@@ -10,6 +10,7 @@ resources' titles in ``datapackage.json``); only the words joining them are writ
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -62,6 +63,7 @@ class ReaderNames:
     tables: Mapping[str, str]
     events: Mapping[str, str]
 
+    @functools.cached_property
     def all(self) -> dict[str, str]:
         """Every identifier with its name (a study's name wins over another kind's with the same id)."""
         out: dict[str, str] = {}
@@ -75,7 +77,7 @@ class ReaderNames:
         anything that is not a string is returned as it is."""
         if not isinstance(value, str):
             return value
-        names = self.all()
+        names = self.all
 
         def name(match: re.Match) -> str:
             word = match.group(0)
@@ -86,7 +88,7 @@ class ReaderNames:
 
     def is_id_column(self, values: pd.Series) -> bool:
         """Whether every value of a text column is an identifier with a name (and there is one)."""
-        names = self.all()
+        names = self.all
         present = [v for v in values if isinstance(v, str) and v]
         return bool(present) and all(v in names and (_ID_MARK.search(v) or v in self.studies) for v in present)
 

@@ -106,7 +106,8 @@ def show_table(
     if isinstance(df, TableView):
         column_labels = df.column_labels if column_labels is None else column_labels
         digits = df.digits if digits is None else digits
-        shown, notes, df = df.shown, df.notes, df.frame
+        notes = tuple(c for c in df.notes if c in df.shown.columns)  # a note column the view hid is not shown
+        shown, df = df.shown, df.frame
         column_labels = {c: v for c, v in (column_labels or {}).items() if c in shown.columns}
     check_csv_name(csv_name)
     markdown_table = pipe_table(shown, column_labels=column_labels, align=align, digits=digits, missing=missing,
