@@ -96,6 +96,7 @@ def _checks(evidence: Evidence) -> dict[str, object]:
     found and its details table."""
     results = run_all_checks(evidence)
     summary = checks_table(results)
+    names = reader_names(evidence)  # the findings' sentences name results and studies as the tables do
     key_of = dict(zip(evidence.published_results["result_id"], evidence.published_results["result_key"]))
     findings = set()
     for result in results:
@@ -116,7 +117,7 @@ def _checks(evidence: Evidence) -> dict[str, object]:
     }
     for letter, result in zip(ascii_lowercase, results):
         details, labels = details_for_display(result)
-        values.update({f"{letter}_tested": result.tested, f"{letter}_found": result.finding,
+        values.update({f"{letter}_tested": names.text(result.tested), f"{letter}_found": names.text(result.finding),
                        f"{letter}_details": TableView(details, column_labels=labels, notes=_sentence_columns(details))})
     return values
 
