@@ -42,8 +42,9 @@ __all__ = ["JUDGEMENTS", "Judgement", "MAX_GRID_STUDIES", "RISK_OF_BIAS_COLUMNS"
 
 TOOLS = {"JBI": "JBI checklist for case series", "NOS": "Newcastle-Ottawa Scale"}
 CELL_PX = 34
-#: the most studies a tool's grid draws one row each; above it the tool is summarised per item
-MAX_GRID_STUDIES = 40
+#: the most studies a tool's grid draws one row each (about 700 px, a printed page keeps it whole); above it
+#: the tool is summarised per item
+MAX_GRID_STUDIES = 20
 #: a bar part narrower than this share of the studies carries no label (its tooltip still does)
 _MIN_LABELLED_SHARE = 0.08
 
@@ -163,8 +164,9 @@ def _grid(rows: pd.DataFrame, tool: str, color: alt.Color, tooltip: list) -> tup
         label_px + CELL_PX * len(items))
 
 
-def _summary(rows: pd.DataFrame, tool: str, color: alt.Color) -> tuple[alt.LayerChart, float]:
-    """One tool as one bar per item split by judgement (for many studies); returns the chart and its width."""
+def _summary(rows: pd.DataFrame, tool: str, color: alt.Color, width: int = 10 * CELL_PX) -> tuple[alt.LayerChart, float]:
+    """One tool as one bar per item split by judgement (for many studies), the bars ``width`` px long;
+    returns the chart and its width with the item labels."""
     summary = item_summary(rows)
     items = summary["item"].drop_duplicates().tolist()
     n_studies = rows["study"].nunique()
@@ -179,7 +181,6 @@ def _summary(rows: pd.DataFrame, tool: str, color: alt.Color) -> tuple[alt.Layer
         x2="end:Q", color=color)
     labels = base.transform_calculate(mid="(datum.start + datum.end) / 2").mark_text(
         fontWeight="bold", fontSize=12, color="#1a1a1a").encode(x="mid:Q", text="label:N")
-    width = 10 * CELL_PX
     return (alt.layer(bars, labels).properties(
         width=width, height=CELL_PX * len(items),
         title=alt.Title(TOOLS[tool], subtitle=f"{n_studies:,} studies, summarised per item", fontSize=13)),
@@ -198,18 +199,26 @@ def traffic_light(frame: pd.DataFrame, *, title: str | alt.Title | None = None) 
     tooltip = [alt.Tooltip("study:N", title="Study"), alt.Tooltip("item:N", title="Item"),
                alt.Tooltip("item_text:N", title="Question"), alt.Tooltip("score_text:N", title="Score"),
                alt.Tooltip("judgement:N", title="Judgement")]
-    parts = []
+    parts, summarised = [], {}
     for tool in [t for t in TOOLS if t in set(judged["tool"])]:
         rows = judged[judged["tool"] == tool]
-        many = rows["study"].nunique() > MAX_GRID_STUDIES
-        parts.append(_summary(rows, tool, color) if many else _grid(rows, tool, color, tooltip))
+        if rows["study"].nunique() > MAX_GRID_STUDIES:
+            summarised[len(parts)] = rows
+            parts.append(_summary(rows, tool, color))
+        else:
+            parts.append(_grid(rows, tool, color, tooltip))
 
     def build(width: int) -> alt.HConcatChart | alt.VConcatChart | alt.LayerChart:
-        """Side by side when both grids fit the width, else one above the other (phones, the printed page)."""
+        """Side by side when both grids fit the width, else one above the other (phones, the printed page);
+        a summary's bars shorten to fit a narrow width."""
+        side_by_side = sum(w for _, w in parts) + 40 * (len(parts) - 1) <= width
         grids = [grid for grid, _ in parts]
+        for i, rows in summarised.items():
+            if not side_by_side and parts[i][1] > width:
+                grids[i] = _summary(rows, rows["tool"].iloc[0], color, max(160, width - 60))[0]
         if len(grids) == 1:
             chart = grids[0]
-        elif sum(w for _, w in parts) + 40 * (len(parts) - 1) <= width:
+        elif side_by_side:
             chart = alt.hconcat(*grids, spacing=40).resolve_scale(color="shared")
         else:
             chart = alt.vconcat(*grids, spacing=24).resolve_scale(color="shared")

@@ -17,8 +17,8 @@ from analysis.format import fmt_int
 
 __all__ = ["MAX_STUDY_ROWS", "first_rows", "extreme_rows", "limit_study_rows"]
 
-#: the most study lines a forest-type chart draws (about 1,450 px of lines in the web layout)
-MAX_STUDY_ROWS = 60
+#: the most study lines a forest-type chart draws (about 1,000 px in the wide layout, a printed page or so)
+MAX_STUDY_ROWS = 40
 
 
 def first_rows(block: pd.DataFrame, keep: int) -> pd.Index:
