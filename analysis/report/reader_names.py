@@ -38,6 +38,7 @@ ANALYSIS_WORDS = {"overall": "all studies", "sensitivity": "leave-one-out analys
 IDENTIFIER_TOKEN = re.compile(r"(?<![\w.])[A-Za-z0-9][\w.]*\w|(?<![\w.])\w")
 _ID_MARK = re.compile(r"[._0-9]")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_INITIALS = re.compile(r"[A-Z](?:-?[A-Z]){0,3}")  # "T", "FJ", "F-J"
 
 
 def _text(value: object) -> str:
@@ -45,8 +46,14 @@ def _text(value: object) -> str:
 
 
 def author_year(citation: str) -> str:
-    """"Ma 2024" from "Ma C, Liu M, ... 2024;15:1382728": the first author's surname and the first year."""
-    author = citation.split(",")[0].strip().split(" ")[0]
+    """"Ma 2024" from "Ma C, Liu M, ... 2024;15:1382728": the first author's surname and the first year.
+
+    The surname is the first author's name without its initials (Vancouver style: "Le Voyer T" gives
+    "Le Voyer", "Landon-Cardinal O" gives "Landon-Cardinal")."""
+    words = re.split(r"[,.]", citation)[0].strip().split(" ")
+    if len(words) > 1 and _INITIALS.fullmatch(words[-1]):
+        words = words[:-1]
+    author = " ".join(words)
     year = _YEAR.search(citation)
     return f"{author} {year.group(0)}" if year else author
 

@@ -86,13 +86,7 @@ def _prose(name: str, page) -> str:
     return QMD_VALUE.sub(lambda m: str(page[m.group(1)]), text)
 
 
-#: pages whose prose still lists every study somewhere, and where the list is made
-LISTS_EVERY_STUDY = {"reproduction": "the findings of the consistency checks (analysis/audit/consistency/, "
-                                     "CheckResult.finding) name every row that disagrees"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=LISTS_EVERY_STUDY[n], strict=True))
-                                  if n in LISTS_EVERY_STUDY else n for n in PAGES])
+@pytest.mark.parametrize("name", PAGES)
 def test_no_sentence_lists_more_names_than_the_limit(pages, name):
     """A value that names studies stops after MAX_NAMES_LISTED and says how many more: no prose holds a run
     of copies longer than that (the copies are labelled "(copy <i>)")."""

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.audit.consistency.statements import statement
-from analysis.format import fmt_int
+from analysis.format import fmt_int, fmt_names
 
 __all__ = ["check_eligibility", "eligibility_rows"]
 
@@ -78,7 +78,7 @@ def check_eligibility(evidence) -> CheckResult:
     minimum = statement(evidence.table("paper_statements"), "letters_min_size")
     bad = details[details["status"] == "inconsistent"]
     finding = (f"{len(bad)} of {len(details)} comparisons break the stated criteria: "
-               + "; ".join(f"{r.item}: {r.found}" for r in bad.itertuples()) + ".")
+               + fmt_names((f"{r.item}: {r.found}" for r in bad.itertuples()), separator="; ") + ".")
     return CheckResult(
         check_id="eligibility",
         title="Eligibility criteria against the included studies",

@@ -12,7 +12,7 @@ from analysis.audit.consistency.intervals import stated_intervals
 from analysis.audit.consistency.result import CheckResult, overall_status
 from analysis.audit.consistency.statements import statement
 from analysis.domain.outcomes import outcome_registry
-from analysis.format import fmt_int, fmt_num
+from analysis.format import fmt_int, fmt_names, fmt_num
 
 __all__ = ["DIRECTION_WORDS", "check_text_against_tables", "direction_rows", "claim_rows"]
 
@@ -143,7 +143,7 @@ def check_text_against_tables(evidence) -> CheckResult:
     bad_dir = directions[directions["status"] == "inconsistent"]
     finding = (
         f"{len(bad)} of {len(claims)} statements disagree with the numbers ("
-        + "; ".join(f"{r.item}: {r.data_give}" for r in bad.itertuples())
+        + fmt_names((f"{r.item}: {r.data_give}" for r in bad.itertuples()), separator="; ")
         + f"), and {len(bad_dir)} of {len(directions)} direction words contradict the sign of their estimate."
     )
     return CheckResult(
