@@ -100,8 +100,9 @@ def claim_rows(evidence) -> pd.DataFrame:
                  "status": "consistent" if levels == months else "inconsistent"})
 
     events = evidence.table("adverse_events")
-    for study_id in events["study_id"].dropna().unique():
-        of_study = events[(events["study_id"] == study_id) & (events["category"] != "death")]
+    # One pass over the events, grouped by study (a filter per study would grow with the square of the studies).
+    not_deaths = events[events["study_id"].notna() & (events["category"] != "death")]
+    for study_id, of_study in not_deaths.groupby("study_id", sort=False):
         said_none = of_study[(of_study["source_id"] == "ma2024") & (of_study["category"] == "none_reported")]
         elsewhere = of_study[of_study["source_id"] != "ma2024"]
         if len(said_none) and len(elsewhere):
@@ -111,10 +112,11 @@ def claim_rows(evidence) -> pd.DataFrame:
                                                 for r in elsewhere.itertuples()),
                          "status": "inconsistent" if elsewhere["patients"].sum() > 0 else "consistent"})
     outcomes = evidence.table("outcomes")
+    death_counts = {arm: rows for arm, rows in outcomes[(outcomes["outcome"] == "death") & outcomes["events"].notna()]
+                    .groupby("arm_id", sort=False)}
     for _, d in events[(events["category"] == "death") & (events["scope"] == "study")].iterrows():
-        counted = outcomes[(outcomes["arm_id"] == d["arm_id"]) & (outcomes["outcome"] == "death")
-                           & outcomes["events"].notna()]
-        if counted.empty:
+        counted = death_counts.get(d["arm_id"])
+        if counted is None:
             continue
         matches = counted["events"].astype(int).eq(int(d["deaths"])).any()
         rows.append({"item": f"deaths in {studies.loc[d['study_id'], 'label']}", "location": d["location"],
