@@ -130,7 +130,8 @@ def _continuous_row(row: dict, o: pd.Series | None, settings: AnalysisSettings, 
 
 def _first_rows_by_arm(rows: pd.DataFrame) -> dict[str, pd.Series]:
     """arm_id -> the first of ``rows`` for that arm (one pass over the table)."""
-    return {arm_id: group.iloc[0] for arm_id, group in rows.groupby("arm_id", sort=False)}
+    first = rows.drop_duplicates("arm_id", keep="first")
+    return {row["arm_id"]: row for _, row in first.iterrows()}
 
 
 def _death_rows(evidence: Evidence, arms: pd.DataFrame, lookups: _Lookups) -> list[dict]:
