@@ -3,7 +3,9 @@
 Cell outputs are chosen by MIME type the way Quarto chooses them: HTML takes
 `text/html`, then markdown, then images; Typst (the PDF) takes markdown, then SVG/PNG
 images. A figure cell is wrapped with its numbered caption below; a table cell with
-its numbered caption above.
+its numbered caption above. In the PDF Typst numbers the captions and headings itself
+(the Lua filter and `templates/book.typ`): its markdown marks which headings are numbered
+and where the appendices start, and its captions carry no number.
 """
 from __future__ import annotations
 
@@ -19,12 +21,16 @@ from bookrender.kernel_side import is_default_repr
 from bookrender.qmd import INLINE_EXPR, HEADING, Cell, Document, Markdown
 from bookrender.xref import LabelIndex, check_references, references_block
 
-__all__ = ["MIME_ORDER", "Assembled", "assemble", "page_title", "usable_data"]
+__all__ = ["APPENDICES", "MIME_ORDER", "NUMBERED_CLASS", "Assembled", "assemble", "page_title", "usable_data"]
 
 MIME_ORDER = {
     "html": ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"),
     "typst": ("text/markdown", "image/svg+xml", "image/png", "text/plain"),
 }
+#: the class of a heading Typst numbers in the PDF (read by filters/book.lua)
+NUMBERED_CLASS = "book-numbered"
+#: written before the first appendix in the PDF: from there Typst numbers chapters A, B, ... (templates/book.typ)
+APPENDICES = "```{=typst}\n#show: appendices\n```"
 
 
 @dataclass
@@ -145,14 +151,24 @@ def _render_cell(cell: Cell, outputs: tuple, fmt: str, doc: Document, defaults: 
     if label in index.targets and index.targets[label].kind in ("fig", "tbl"):
         target = index.targets[label]
         check_references(str(target.title), index, str(doc.path), cell.line)
-        caption_div = f"::: {{.{target.kind}-caption}}\n**{target.text}:** {target.title}\n:::"
+        # In the PDF Typst numbers the caption (the Lua filter makes the div a Typst figure).
+        label_text = f"**{target.text}:** " if fmt == "html" else ""
+        caption_div = f"::: {{.{target.kind}-caption}}\n{label_text}{target.title}\n:::"
         if target.kind == "fig":
             return f"::::: {{#{label} .book-figure}}\n{body}\n\n{caption_div}\n:::::"
         return f"::::: {{#{label} .book-table}}\n{caption_div}\n\n{body}\n:::::"
     return body
 
 
-def _number_headings(text: str, first_line: int, numbers: dict[int, str | None]) -> str:
+def _numbered_heading(hashes: str, text: str, attrs: str | None, number: str, fmt: str) -> str:
+    """A numbered heading: in HTML its number written before its text (Quarto's span); in the PDF marked
+    `book-numbered`, for Typst numbers it (the Lua filter leaves every other heading unnumbered)."""
+    if fmt == "typst":
+        return f"{hashes} {text} {{{' '.join(filter(None, [(attrs or '').strip(), '.' + NUMBERED_CLASS]))}}}"
+    return f"{hashes} [{number}]{{.header-section-number}} {text}" + (f" {{{attrs}}}" if attrs else "")
+
+
+def _number_headings(text: str, first_line: int, numbers: dict[int, str | None], fmt: str) -> str:
     lines = text.split("\n")
     in_fence = None
     for offset, line in enumerate(lines):
@@ -167,8 +183,8 @@ def _number_headings(text: str, first_line: int, numbers: dict[int, str | None])
         number = numbers.get(first_line + offset)
         match = HEADING.match(line)
         if match and number:
-            lines[offset] = f"{match.group('hashes')} [{number}]{{.header-section-number}} {match.group('text')}" + (
-                f" {{{match.group('attrs')}}}" if match.group("attrs") else "")
+            lines[offset] = _numbered_heading(match.group("hashes"), match.group("text"), match.group("attrs"),
+                                              number, fmt)
     return "\n".join(lines)
 
 
@@ -182,15 +198,16 @@ def assemble(doc: Document, executed: ExecutedDocument, fmt: str, index: LabelIn
     result = Assembled("")
     numbers = index.section_numbers.get(str(doc.path), {})
     parts: list[str] = [references_block(index, page)]  # the Lua filter makes the links from it
+    if fmt == "typst" and str(doc.path) == index.first_appendix:
+        parts.append(APPENDICES)
     title = doc.front_matter.get("title")
     if title:
         number = numbers.get(1)
-        prefix = f"[{number}]{{.header-section-number}} " if number else ""
-        parts.append(f"# {prefix}{title}")
+        parts.append(_numbered_heading("#", title, None, number, fmt) if number else f"# {title}")
     cell_index = 0
     for block in doc.blocks:
         if isinstance(block, Markdown):
-            text = _number_headings(block.text, block.line, numbers)
+            text = _number_headings(block.text, block.line, numbers, fmt)
             check_references(text, index, str(doc.path), block.line)
             parts.append(_substitute_inline(text, executed.inline_values))
         else:

@@ -8,8 +8,10 @@ References are resolved on pandoc's document tree, as Quarto's crossref Lua filt
 reads `@tbl-x` as a citation (a `Cite` element), and the Lua filter (`filters/book.lua`) turns each
 `Cite` of a cross-reference label into a link, from the page's table of references that
 `references_block` writes into the page's markdown (a raw block, which no writer prints). So
-code spans and code blocks are never touched. `check_references` finds unknown labels in the
-source first, to name the file and line.
+code spans and code blocks are never touched. In the PDF, Typst numbers the headings, tables and
+figures itself (`templates/book.typ`) and a reference to a numbered target is Typst's `#ref(<label>)`,
+which prints what this index says (tests/render/test_typst_references.py compares them).
+`check_references` finds unknown labels in the source first, to name the file and line.
 """
 from __future__ import annotations
 
@@ -81,6 +83,8 @@ class LabelIndex:
         self.targets: dict[str, Target] = {}
         self.section_numbers: dict[str, dict[int, str | None]] = {}
         self.unnumbered_pages = {c.html_path.as_posix() for c in project.chapters if c.number is None}
+        #: the source of the first appendix (from it on the PDF numbers chapters A, B, ...), None without appendices
+        self.first_appendix = next((str(c.source) for c in project.chapters if c.appendix), None)
         for chapter in project.chapters:
             doc = documents[str(chapter.source)]
             page = chapter.html_path.as_posix()
@@ -139,16 +143,18 @@ class LabelIndex:
         # Quarto's wording: in HTML, an unnumbered page names a chapter with its title; elsewhere,
         # and in the PDF, "Chapter 7", "Appendix A".
         text = target.titled_text if from_page in self.unnumbered_pages else target.text
-        return Reference(text, href, target.number or target.title)
+        return Reference(text, href, target.number or target.title, target.number is not None)
 
 
 @dataclass(frozen=True)
 class Reference:
-    """A resolved `@label`: its link text (markdown), its link target, and what `-@label` prints (the number)."""
+    """A resolved `@label`: its link text (markdown), its link target, what `-@label` prints (the number), and
+    whether its target is numbered (in the PDF, Typst numbers it and names it: `#ref(<label>)`)."""
 
     text: str
     href: str
     number: str
+    numbered: bool
 
 
 def references_block(index: LabelIndex, from_page: str | None) -> str:

@@ -1,13 +1,14 @@
--- Pandoc filter for bookrender, in HTML and in Typst: cross-references, then callouts, captions
--- kept with what they caption, and Typst's text escapes. Two passes, in order (the list returned
--- at the end): references become links first, so their text goes through the second pass like
--- the rest of the page's text. Pandoc runs this filter before --citeproc.
+-- Pandoc filter for bookrender, in HTML and in Typst: cross-references, then callouts, captioned
+-- tables and figures, headings' numbering in the PDF, and Typst's text escapes. Two passes, in order
+-- (the list returned at the end): references are resolved first, so that a link's text goes through
+-- the second pass like the rest of the page's text. Pandoc runs this filter before --citeproc.
 
 -- ----------------------------------------------------------------------------- cross-references
 -- Pandoc reads `@tbl-x` as a citation: a Cite element, never inside code. As Quarto's crossref
--- filters do, a Cite of a cross-reference label becomes a link, named as the page's table of
--- references says (bookrender/xref.py `references_block`: a raw block of JSON that this pass
--- reads and removes; its `text` is markdown, read with the reader of the page).
+-- filters do, a Cite of a cross-reference label becomes a reference: in HTML a link, named as the
+-- page's table of references says (bookrender/xref.py `references_block`: a raw block of JSON that
+-- this pass reads and removes; its `text` is markdown, read with the reader of the page); in Typst
+-- a Typst reference, which Typst names from its own numbering.
 local REFERENCES_FORMAT = "bookrender-references"
 local READER = "markdown-implicit_figures"
 
@@ -24,6 +25,26 @@ local function reference_link(text, href)
     error("bookrender: the reference text '" .. text .. "' does not read as one link")
   end
   return inlines[1]
+end
+
+-- In Typst (the PDF) a reference to a numbered target is Typst's own: `#ref(<tbl-x>)` prints "Table 2.1" from
+-- the number Typst gave the table (bookrender/templates/book.typ), and `supplement: none` the number alone. The
+-- `;` ends the call, so that a bracket or a dot after it stays text. A target Typst does not number (an
+-- unnumbered section) stays a link named with its title.
+local function typst_label(key)
+  if key:match("^[%w_%-%.:]+$") then return "<" .. key .. ">" end
+  return 'label("' .. key:gsub('[\\"]', "\\%0") .. '")'
+end
+
+local function typst_reference(key, number_only)
+  local options = number_only and ", supplement: none" or ""
+  return pandoc.RawInline("typst", "#ref(" .. typst_label(key) .. options .. ");")
+end
+
+-- The reference to `key` in the page's format: the number alone, or the whole name ("Figure 2.1").
+local function reference(key, target, number_only)
+  if FORMAT:match("typst") and target.numbered then return typst_reference(key, number_only) end
+  return reference_link(number_only and target.number or target.text, target.href)
 end
 
 local function read_references(doc)
@@ -52,10 +73,10 @@ local function refuse_grouped(key)
 end
 
 -- A Cite holding cross-references, as the inlines that replace it:
---   @fig-x                -> the link ("Figure 2.1")
---   -@fig-x               -> the link, its number alone ("2.1"), as Quarto prints it
---   [@fig-x]              -> the link, as Quarto prints it
---   @fig-x [@key] / [p 3] -> the link, then what followed it, as written (pandoc reads the
+--   @fig-x                -> the reference ("Figure 2.1")
+--   -@fig-x               -> the reference, its number alone ("2.1"), as Quarto prints it
+--   [@fig-x]              -> the reference, as Quarto prints it
+--   @fig-x [@key] / [p 3] -> the reference, then what followed it, as written (pandoc reads the
 --                            bracket after an in-text citation as part of the same Cite)
 -- Anything else (a cross-reference among other keys, or with words inside the brackets) fails.
 local function resolve(cite, references, prefixes)
@@ -67,9 +88,9 @@ local function resolve(cite, references, prefixes)
   if #first.prefix > 0 then refuse_grouped(first.id) end
   local target = target_of(references, first.id)
   if first.mode == "AuthorInText" then
-    local link = reference_link(target.text, target.href)
+    local link = reference(first.id, target, false)
     if #citations == 1 and #first.suffix == 0 then return link end
-    if #citations == 1 then  -- the link, then the words in brackets after it
+    if #citations == 1 then  -- the reference, then the words in brackets after it
       local out = pandoc.Inlines({link, pandoc.Space(), pandoc.Str("[")})
       out:extend(first.suffix)
       out:insert(pandoc.Str("]"))
@@ -80,10 +101,7 @@ local function resolve(cite, references, prefixes)
     return pandoc.Inlines({link, pandoc.Space(), rest})
   end
   if #citations > 1 or #first.suffix > 0 then refuse_grouped(first.id) end
-  if first.mode == "SuppressAuthor" then
-    return reference_link(target.number, target.href)
-  end
-  return reference_link(target.text, target.href)
+  return reference(first.id, target, first.mode == "SuppressAuthor")
 end
 
 local function cross_references(doc)
@@ -114,36 +132,64 @@ local function callout_kind(div)
   return nil
 end
 
--- In the PDF a caption is kept with what it captions: a table's caption (above it) sticks to the
--- table, and a figure's drawing sticks to its caption (below it): Typst's sticky blocks.
-local function sticky(blocks)
-  local out = pandoc.Blocks({pandoc.RawBlock("typst", "#block(sticky: true, width: 100%)[")})
-  out:extend(blocks)
-  out:insert(pandoc.RawBlock("typst", "]"))
-  return out
+-- In the PDF a captioned table or figure (bookrender/assemble.py: a div `.book-table` or `.book-figure`
+-- holding its caption's div) is a Typst figure that Typst numbers, which `#ref` names (book.typ prints it
+-- with its caption, above a table and below a figure, as the HTML does).
+local FIGURES = {
+  {class = "book-table", caption = "tbl-caption", kind = "table", supplement = "Table"},
+  {class = "book-figure", caption = "fig-caption", kind = "image", supplement = "Figure"},
+}
+
+-- A caption's blocks as the inline content of Typst's `caption: [...]` (one paragraph, as written).
+local function caption_blocks(blocks)
+  if #blocks == 1 and blocks[1].t == "Para" then return pandoc.Blocks({pandoc.Plain(blocks[1].content)}) end
+  return blocks
 end
 
-local function keep_captions(div)
-  if div.classes:includes("tbl-caption") then
-    return sticky(div.content)
-  end
-  if div.classes:includes("book-figure") and #div.content > 1 then
-    local last = div.content[#div.content]
-    if last.t == "Div" and last.classes:includes("fig-caption") then
-      local body = pandoc.Blocks({table.unpack(div.content, 1, #div.content - 1)})
-      local out = sticky(body)
-      out:insert(last)
-      div.content = out
-      return div
+local function typst_figure(div)
+  for _, figure in ipairs(FIGURES) do
+    if div.classes:includes(figure.class) then
+      local caption, body = nil, pandoc.Blocks({})
+      for _, block in ipairs(div.content) do
+        if caption == nil and block.t == "Div" and block.classes:includes(figure.caption) then
+          caption = block.content
+        else
+          body:insert(block)
+        end
+      end
+      if caption == nil then
+        error("bookrender: the " .. figure.kind .. " '" .. div.identifier .. "' has no caption")
+      end
+      local out = pandoc.Blocks({pandoc.RawBlock("typst", "#figure(kind: " .. figure.kind .. ", supplement: ["
+        .. figure.supplement .. "], numbering: chapter-numbering, caption: [")})
+      out:extend(caption_blocks(caption))
+      out:insert(pandoc.RawBlock("typst", "])["))
+      out:extend(body)
+      out:insert(pandoc.RawBlock("typst", "] " .. typst_label(div.identifier)))
+      return out
     end
   end
   return nil
 end
 
+-- In the PDF Typst numbers the headings (book.typ): those bookrender numbers carry the class `book-numbered`
+-- (bookrender/assemble.py); any other heading, wherever it comes from, is unnumbered, as in the HTML.
+local NUMBERED = "book-numbered"
+
+local function Header(header)
+  if not FORMAT:match("typst") then return nil end
+  if header.classes:includes(NUMBERED) then
+    header.classes = header.classes:filter(function(class) return class ~= NUMBERED end)
+  elseif not header.classes:includes("unnumbered") then
+    header.classes:insert("unnumbered")
+  end
+  return header
+end
+
 local function Div(div)
   if FORMAT:match("typst") then
-    local kept = keep_captions(div)
-    if kept then return kept end
+    local figure = typst_figure(div)
+    if figure then return figure end
   end
   local kind = callout_kind(div)
   if not kind then return nil end
@@ -189,5 +235,5 @@ end
 
 return {
   {Pandoc = cross_references},
-  {Div = Div, Str = Str},
+  {Div = Div, Header = Header, Str = Str},
 }

@@ -77,20 +77,23 @@ def test_unknown_reference_names_file_and_line(minibook):
         check_references("`@fig-missing` in code\nsee @tbl-values.old.", index, "chapters/one.qmd", 10)
 
 
-def test_the_pdf_links_typst_labels(minibook):
-    """In Typst a reference is a link to the label pandoc puts on its target, which Typst resolves
-    (and refuses to compile when the label is missing)."""
+def test_the_pdf_refers_with_typst_references(minibook):
+    """In Typst a reference to a numbered target is Typst's own `#ref` to the label on its target (Typst names
+    it from the number it gave the target, and refuses to compile when the label is missing); a table or figure
+    is a Typst figure carrying the label."""
     import subprocess
 
     from bookrender.pandoc import LUA_FILTER, READER, pandoc_path
 
     _, _, index = minibook
-    text = references_block(index, None) + "\n\n::: {#fig-bar}\nA bar.\n:::\n\nAs @fig-bar shows, see @sec-extra.\n"
+    text = (references_block(index, None) + "\n\n::: {#fig-bar .book-figure}\nA bar.\n\n::: {.fig-caption}\nBars.\n:::\n"
+            ":::\n\nAs @fig-bar shows, see @sec-extra (-@sec-extra).\n")
     args = [pandoc_path(), "-f", READER, "-t", "typst", "--wrap=none", f"--lua-filter={LUA_FILTER}"]
     typst = subprocess.run(args, check=True, input=text.encode("utf-8"), capture_output=True).stdout.decode("utf-8")
+    assert "#figure(kind: image, supplement: [Figure], numbering: chapter-numbering, caption: [\nBars.\n])[" in typst
     assert "] <fig-bar>" in typst
-    assert "As #link(<fig-bar>)[Figure 1.1] shows, see #link(<sec-extra>)[Appendix A]." in typst
-    assert "bookrender" not in typst and "@" not in typst
+    assert "As #ref(<fig-bar>); shows, see #ref(<sec-extra>); (#ref(<sec-extra>, supplement: none);)." in typst
+    assert "#link(" not in typst and "bookrender" not in typst and "@" not in typst
 
 
 def test_an_unknown_or_grouped_reference_reaching_pandoc_fails(minibook):
