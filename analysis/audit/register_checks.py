@@ -225,9 +225,14 @@ def _studies_with_endpoint(evidence: Evidence, short_label: str) -> pd.DataFrame
     return studies[studies["endpoints"].str.contains(pattern, regex=True)]
 
 
+#: how the paper's Table 1 (Endpoints column, as recorded in ``studies.endpoints``) names the skin score; a
+#: fact about the paper's wording, not the book's label for the outcome (which authors may change)
+PAPER_CDASI_TERM = "CDASI"
+
+
 def _most_studies_report_cdasi(evidence: Evidence) -> CodeCheck:
     """"Most of the literature" used CDASI: the Table 1 rows naming CDASI are more than half of the rows."""
-    short = evidence.table("outcome_definitions").set_index("outcome").at["cdasi_activity", "short_label"]
+    short = PAPER_CDASI_TERM
     with_cdasi = _studies_with_endpoint(evidence, short)
     n = len(evidence.table("studies"))
     return CodeCheck("consistent" if 2 * len(with_cdasi) > n else "inconsistent",
