@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MissingGlyph", "glyph_warning", "missing_glyphs", "svg_text"]
+from bookrender.errors import ToolMissingError
+
+__all__ = ["MissingGlyph", "glyph_warning", "missing_glyphs", "svg_text", "typst_compiler"]
 
 #: a code point no font draws: its outline is the .notdef box every missing character gets
 NO_GLYPH = "\U0010FFFD"
@@ -50,10 +52,20 @@ def _outlines(svg: bytes) -> tuple[str, ...]:
     return tuple(_SYMBOL.findall(svg.decode("utf-8")))
 
 
+def typst_compiler():
+    """The Typst compiler (the PyPI package ``typst``), or a ToolMissingError saying what to install."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise ToolMissingError("the Typst compiler is missing: install the PyPI package `typst` "
+                               "(`make install` does it).") from exc
+    return typst
+
+
 def missing_glyphs(text: str, *, fonts: Sequence[str], font_paths: Sequence[str]) -> list[str]:
     """The characters of ``text`` that Typst, with ``fonts`` as the text font list and ``font_paths`` (plus its
     embedded fonts), can only draw as the empty .notdef box."""
-    import typst
+    typst = typst_compiler()
 
     chars = _candidates(text)
     if not chars:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import json
 
-from bookrender.errors import RenderError, ToolMissingError
+from bookrender.errors import RenderError
 from bookrender.fonts import FAMILY, font_dir
-from bookrender.glyphs import glyph_warning, svg_text
+from bookrender.glyphs import glyph_warning, svg_text, typst_compiler
 
 __all__ = ["PDF_FONTS", "compile_pdf", "glyph_places", "pdf_font_paths", "warn_missing_glyphs"]
 
@@ -25,11 +25,7 @@ def pdf_font_paths() -> list[str]:
 def compile_pdf(typ_file: Path, pdf_file: Path, *, root: Path, timestamp: int) -> None:
     """Typst -> PDF with the book's font and the compiler's embedded fonts only, and a fixed timestamp
     (`SOURCE_DATE_EPOCH`)."""
-    try:
-        import typst
-    except ImportError as exc:
-        raise ToolMissingError("the Typst compiler is missing: install the PyPI package `typst` "
-                               "(`make install` does it).") from exc
+    typst = typst_compiler()
     font_paths = pdf_font_paths()
     try:
         typst.compile(str(typ_file), output=str(pdf_file), root=str(root), font_paths=font_paths,
