@@ -2,6 +2,8 @@
 and removed per table and every headline number before and after (both by the current code)."""
 from __future__ import annotations
 
+import re
+
 from analysis.audit import changes
 from analysis.chapters.page import Page
 from analysis.format import est_ci, fmt_int, fmt_num
@@ -12,6 +14,8 @@ from analysis.report.tables import TableView
 
 __all__ = ["ROW_NAME_FIELDS", "page", "row_names"]
 
+_SNAKE_CASE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
 #: the field that names a row of a table with no reader name of its own, in order of preference.
 ROW_NAME_FIELDS = ("label", "claim", "title", "query", "description", "event", "quantity", "outcome", "domain")
 
@@ -20,7 +24,9 @@ def _row_name(row: dict[str, str], names: ReaderNames, sof: dict[str, str]) -> s
     """"Study: what the row says" from the first of :data:`ROW_NAME_FIELDS` the row fills, the study
     (or summary-of-findings row) it belongs to before it."""
     field = next((f for f in ROW_NAME_FIELDS if row.get(f)), None)
-    what = names.text(row[field]).replace("_", " ") if field else ""
+    what = names.text(row[field]) if field else ""
+    if _SNAKE_CASE.fullmatch(what):  # a bare code such as a domain name: read as words; free text stays as written
+        what = what.replace("_", " ")
     owner = names.studies.get(row.get("study_id", "")) or sof.get(row.get("sof_row", ""))
     if field == "outcome" or not owner:
         owner = owner or (names.outcomes.get(row.get("outcome", "")) if field != "outcome" else None)
