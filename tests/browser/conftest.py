@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import browser_context, chromium_browser, serve  # noqa: F401 - fixtures used by the tests
+from tests.browser.chromium import (  # noqa: F401 - fixtures used by the tests
+    NAVIGATION_TIMEOUT_MS, browser_context, chromium_browser, serve)
+from tests.browser.site_pages import SIZES
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +27,14 @@ def site_url(site_dir):
     """The built site on http://127.0.0.1:<port>/, for the whole session."""
     with serve(site_dir) as url:
         yield url
+
+
+@pytest.fixture(params=list(SIZES), ids=list(SIZES))
+def sized(request, chromium_browser):
+    """A browser context at one of the two widths (the parameter's name)."""
+    context = chromium_browser.new_context(viewport=SIZES[request.param], accept_downloads=True)
+    context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
+    try:
+        yield request.param, context
+    finally:
+        context.close()

@@ -13,11 +13,15 @@ from urllib.parse import unquote, urlsplit
 from analysis.paths import ROOT
 from bookrender.project import load_project
 
-__all__ = ["CHAPTER_PAGES", "FOREST_PREFIX", "chart_states", "forest_chart_indexes", "links_and_ids",
+__all__ = ["CHAPTER_PAGES", "DESKTOP", "FOREST_PREFIX", "PHONE", "SIZES", "chart_states", "forest_chart_indexes", "links_and_ids",
            "page_path", "page_title", "reading_text", "distinctive_query", "wait_for_charts"]
 
 CHAPTER_PAGES: tuple[str, ...] = tuple(c.html_path.as_posix() for c in load_project(ROOT).chapters)
 FOREST_PREFIX = "Forest plot"
+#: the two widths the site is tested at: a phone and a desktop window
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
 CHART_TIMEOUT_MS = 20_000
 
 # One entry per chart: whether it was drawn (an SVG with marks, or a canvas), and its spec's description.

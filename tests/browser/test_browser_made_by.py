@@ -10,12 +10,11 @@ from analysis.paths import ROOT
 from bookrender.fonts import FAMILY
 from bookrender.project import load_project
 from bookrender.site import ASSETS
-from tests.browser.chromium import NAVIGATION_TIMEOUT_MS, open_page, screenshot_path
-from tests.browser.site_pages import CHAPTER_PAGES, wait_for_charts
+from tests.browser.chromium import open_page, screenshot_path
+from tests.browser.site_pages import CHAPTER_PAGES, SIZES, wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.render]
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 GENERIC = {"serif", "sans-serif", "monospace", "system-ui", "ui-monospace", "inherit"}
 
 # In document order: each chart and each table of the page's text, and the line under it (the
@@ -34,16 +33,6 @@ _ITEMS_AND_LINES = """() => {
             visible: box.width > 0 && box.height > 0};
   });
 }"""
-
-
-@pytest.fixture(params=list(SIZES), ids=list(SIZES))
-def sized(request, chromium_browser):
-    context = chromium_browser.new_context(viewport=SIZES[request.param], accept_downloads=True)
-    context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
-    try:
-        yield request.param, context
-    finally:
-        context.close()
 
 
 def _line_problems(path: str, items: list[dict], viewport_width: int, repo_url: str) -> list[str]:

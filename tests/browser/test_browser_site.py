@@ -10,26 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import NAVIGATION_TIMEOUT_MS, open_page, screenshot_path
-from tests.browser.site_pages import CHAPTER_PAGES, page_path, wait_for_charts
+from tests.browser.chromium import open_page, screenshot_path
+from tests.browser.site_pages import CHAPTER_PAGES, DESKTOP, SIZES, page_path, wait_for_charts
 
 pytestmark = [pytest.mark.browser, pytest.mark.render]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
-SIZES = {"phone": PHONE, "desktop": DESKTOP}
 SKIN = "chapters/02-skin.html"
-
-
-@pytest.fixture(params=list(SIZES), ids=list(SIZES))
-def sized(request, chromium_browser):
-    """A browser context at one of the two widths (the parameter's name)."""
-    context = chromium_browser.new_context(viewport=SIZES[request.param], accept_downloads=True)
-    context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
-    try:
-        yield request.param, context
-    finally:
-        context.close()
 
 
 def _visible(page, selector: str) -> bool:
