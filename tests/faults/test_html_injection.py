@@ -115,8 +115,7 @@ def payload_as_shown(data_dir) -> set[str]:
     """The forms a page may show the payload in: as written, or with the identifiers it holds named as the
     book's tables name them for readers (a source id such as ``ma2024`` as "Ma 2024"; that renaming is
     data text shown as text too, not markup read)."""
-    names = reader_names(load(data_dir=data_dir)).all
-    named = re.sub(r"(?<![\w.])\w+(?![\w])", lambda m: names.get(m.group(0), m.group(0)), MARKUP)
+    named = reader_names(load(data_dir=data_dir)).text(MARKUP)
     return {" ".join(f"{START} {markup} {SCRIPTS} {END}".split()) for markup in (MARKUP, named)}
 
 
