@@ -21,7 +21,8 @@ from bookrender.kernel_side import is_default_repr
 from bookrender.qmd import INLINE_EXPR, HEADING, Cell, Document, Markdown
 from bookrender.xref import LabelIndex, check_references, references_block
 
-__all__ = ["APPENDICES", "MIME_ORDER", "NUMBERED_CLASS", "Assembled", "assemble", "page_title", "usable_data"]
+__all__ = ["APPENDICES", "MIME_ORDER", "NUMBERED_CLASS", "VEGA_LITE_SCRIPT", "Assembled", "assemble", "page_title",
+           "usable_data"]
 
 MIME_ORDER = {
     "html": ("text/html", "text/markdown", "image/svg+xml", "image/png", "text/plain"),
@@ -58,6 +59,12 @@ def _image_name(doc: Document, cell: Cell, index: int, ext: str) -> str:
     return f"figures/{stem}-{label}-{index}.{ext}"
 
 
+#: How an HTML output carries a Vega-Lite chart: its spec in a script of Vega-Lite's registered media type. A page
+#: holding one gets the Vega bundle (site_libs/vega); drawing it is the book's own script's job
+#: (its `format.html.include-in-header`), as under Quarto.
+VEGA_LITE_SCRIPT = 'type="application/vnd.vegalite+json"'
+
+
 def _static_fallback(data: dict, doc: Document, cell: Cell, index: int, alt: str, result: Assembled) -> str:
     """With JavaScript off, a chart shows its static SVG (the one the PDF prints) instead of a gap."""
     svg = data.get("image/svg+xml")
@@ -88,7 +95,7 @@ def _render_output(output: dict, fmt: str, doc: Document, cell: Cell, index: int
     if isinstance(value, list):
         value = "".join(value)
     if mime == "text/html":
-        if "vega-chart" in value:
+        if VEGA_LITE_SCRIPT in value:
             result.has_charts = True
             value += _static_fallback(data, doc, cell, index, alt, result)
         return _fence(value, "{=html}")

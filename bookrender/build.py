@@ -106,7 +106,7 @@ def write_book(project: BookProject, docs: dict[str, Document], executed: dict[s
                index: LabelIndex, epoch: int, staging: Path, use_cache: bool = True, log=print) -> Path:
     date = datetime.fromtimestamp(epoch, tz=timezone.utc)
     book = BookInfo(project.title, project.version, date.strftime("%Y-%m-%d"), project.pdf_name,
-                    citation_text(project, date), site_links(project))
+                    citation_text(project, date), site_links(project), project.html_header)
     pages = [PageInfo(c.html_path.as_posix(), page_title(docs[str(c.source)]), c.number) for c in project.chapters]
     entries: list[dict] = []
     any_charts = False

@@ -184,16 +184,23 @@ def _run_cells(plan: _Plan, nb, client, limits: Limits) -> None:
     client.forget_connection_file()
     for index, cell in enumerate(nb.cells):
         try:
-            client.execute_cell(cell, index)
+            try:
+                client.execute_cell(cell, index)
+            finally:
+                client.cell_ended()
         except CellExecutionError:
             if client.overflow_cell is not None:
                 raise _overflow(plan, client, limits) from None
             raise _cell_failed(plan, index, cell) from None
         except CellTimeoutError:
+            if client.overflow_cell is not None:
+                raise _overflow(plan, client, limits) from None
             raise _limit_error(plan, index, f"did not finish within the cell time limit of {_seconds(limits)} "
                                f"seconds and was stopped.", "Make the cell faster, or raise the limit with "
                                "--cell-timeout or BOOKRENDER_CELL_TIMEOUT.") from None
         except DeadKernelError:
+            if client.overflow_cell is not None:  # killed after an unanswered interrupt (bookrender.kernel)
+                raise _overflow(plan, client, limits) from None
             code = client.kernel_exit_code()
             status = f" (exit status {code})" if code is not None else ""
             raise _limit_error(plan, index, f"ended the Jupyter kernel: the kernel died while running this "

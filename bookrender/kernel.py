@@ -6,7 +6,10 @@
 - The kernel ends with the worker process that started it (see `bookrender.kernel_side`).
 - The document's output budget (`bookrender.limits`): output beyond it is dropped and the
   running cell interrupted, so a cell printing without end neither fills the memory nor hangs
-  the build.
+  the build. An interrupt can go unanswered (the cell ignores SIGINT, or the signal lands inside
+  the kernel's own output flush), so a kernel whose cell has not ended `OVERFLOW_GRACE_SECONDS`
+  after the overflow is killed; the client then finds it dead, which the build reports as the
+  overflow.
 """
 from __future__ import annotations
 
@@ -18,7 +21,11 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbclient.util import ensure_async
 
-__all__ = ["BookClient", "message_size"]
+__all__ = ["OVERFLOW_GRACE_SECONDS", "BookClient", "message_size"]
+
+#: how long a cell may take to end after its interrupt for too much output before its kernel is killed
+OVERFLOW_GRACE_SECONDS = 5.0
+
 
 def message_size(msg: dict) -> int:
     """The characters of output a kernel message carries (stream text, display data, traceback)."""
@@ -40,6 +47,7 @@ class BookClient(NotebookClient):
         self.limit_bytes = limit_bytes
         self.output_bytes = 0
         self.overflow_cell: int | None = None  # the cell during which the output passed the limit
+        self._overflow_stop: asyncio.Future | None = None  # kills the kernel if the interrupt goes unanswered
         return self
 
     def create_kernel_manager(self):
@@ -64,8 +72,21 @@ class BookClient(NotebookClient):
             self.overflow_cell = cell_index
             if self.km is not None:
                 asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+                self._overflow_stop = asyncio.ensure_future(self._kill_after_grace())
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+    async def _kill_after_grace(self) -> None:
+        await asyncio.sleep(OVERFLOW_GRACE_SECONDS)
+        provisioner = getattr(self.km, "provisioner", None)
+        if provisioner is not None:
+            await provisioner.kill()
+
+    def cell_ended(self) -> None:
+        """The running cell has ended (answered, failed or was found dead): no kill is pending any more."""
+        if self._overflow_stop is not None:
+            self._overflow_stop.cancel()
+            self._overflow_stop = None
 
     def kernel_exit_code(self) -> int | None:
         provisioner = getattr(self.km, "provisioner", None)

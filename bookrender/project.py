@@ -35,7 +35,7 @@ IMPLEMENTED = {
     "book": {"title", "subtitle", "author", "chapters", "appendices", "output-file", "search", "downloads",
              "repo-url", "repo-branch", "repo-subdir", "repo-actions", "site-url", "description", "page-footer"},
     "execute": {"echo", "warning", "output", "include"},
-    "format.html": {"toc", "toc-depth", "number-sections", "link-citations", "mainfont"},
+    "format.html": {"toc", "toc-depth", "number-sections", "link-citations", "mainfont", "include-in-header"},
     "format.typst": {"toc", "mainfont"},
 }
 # Settings bookrender's own build always applies in one way: accepted with that value only.
@@ -60,7 +60,7 @@ QUARTO_ONLY = {
     "project": {"pre-render", "post-render", "resources"},
     "book": {"date"},
     "execute": {"freeze"},
-    "format.html": {"css", "include-in-header", "theme", "embed-resources"},
+    "format.html": {"css", "theme", "embed-resources"},
     "format.typst": {"toc-depth", "number-sections", "papersize", "fontsize", "font-paths", "section-numbering",
                      "keep-typ", "template-partials"},
 }
@@ -110,6 +110,9 @@ class BookProject:
     license: str = ""
     copyright: str = ""
     page_footer: str = ""
+    # The text of the `format.html.include-in-header` files, in order: inserted as it is into every page's
+    # <head>, as Quarto inserts it (the book's own styles and scripts for what its cells write).
+    html_header: str = ""
     quarto_only: tuple[str, ...] = ()  # settings present that only real Quarto reads (see QUARTO_ONLY)
 
     @property
@@ -221,6 +224,27 @@ def _footer_text(value, path: Path) -> str:
     return _text(value, "book.page-footer", path)
 
 
+def _header_includes(root: Path, value, path: Path) -> str:
+    """Quarto's `format.html.include-in-header`: a file path or a list of them (relative to the project),
+    read as UTF-8 and joined in order."""
+    if value is None:
+        return ""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise SourceError(str(path), None, "format.html.include-in-header: expected a file path or a list of file "
+                          f"paths (bookrender does not take `text:` entries); got {value!r}.")
+    texts = []
+    for item in items:
+        file = inside_project(root, item, "format.html.include-in-header")
+        if not file.is_file():
+            raise SourceError(str(path), None, f"format.html.include-in-header lists '{item}', which does not exist.")
+        try:
+            texts.append(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            raise SourceError(str(file), None, f"format.html.include-in-header: not UTF-8 text ({exc}).") from exc
+    return "\n".join(text.rstrip("\n") for text in texts)
+
+
 def load_project(root: Path) -> BookProject:
     """Parse `<root>/_quarto.yml` and check that every chapter file exists."""
     root = Path(root).resolve()
@@ -300,6 +324,7 @@ def load_project(root: Path) -> BookProject:
         license=_text(config.get("license"), "license", path),
         copyright=_text(config.get("copyright"), "copyright", path),
         page_footer=_footer_text(book.get("page-footer"), path),
+        html_header=_header_includes(root, html_opts.get("include-in-header"), path),
         quarto_only=tuple(quarto_only),
     )
 

@@ -20,7 +20,10 @@ post-render
   - removes the require.js/jQuery `<script>`s Quarto adds from a CDN to every page with a
     `text/html` cell output (quarto-cli `src/core/jupyter/widgets.ts` treats any such output as a
     JavaScript widget; the book's charts need neither), so no page requests anything off-site;
-  - serves the chart JavaScript from `site_libs/` and writes the site marker (`bookrender.guard`);
+  - serves what bookrender's page template loads itself from `site_libs/` and links it on every page
+    (`link_site_libraries`: the book's font, and the Vega bundle on a page with a chart; the book's
+    chart script comes with its `format.html.include-in-header`), and writes the site marker
+    (`bookrender.guard`);
   - records the inputs of the documents Quarto has now frozen.
 """
 from __future__ import annotations
@@ -37,11 +40,10 @@ from bookrender.errors import RenderError
 from bookrender.guard import SITE_MARKER, check_output_dir, site_marker
 
 __all__ = ["FREEZE_DIRS", "HOOK", "METADATA_FILE", "MIN_VERSION", "edition_metadata", "find_quarto", "freeze_folder",
-           "main", "post_render", "pre_render", "record_frozen", "render_with_quarto", "strip_widget_includes",
-           "sync_freeze"]
+           "link_site_libraries", "main", "post_render", "pre_render", "record_frozen", "render_with_quarto",
+           "strip_widget_includes", "sync_freeze"]
 
 MIN_VERSION = (1, 9)
-ASSETS = Path(__file__).resolve().parent / "assets"
 HOOK = "bookrender/quarto_hook.py"
 METADATA_FILE = "_metadata.yml"
 FREEZE_DIRS = ("_freeze", ".quarto/_freeze")
@@ -172,6 +174,20 @@ def strip_widget_includes(html: str) -> str:
     return html
 
 
+def link_site_libraries(html: str, offset: str) -> str:
+    """A Quarto page given what bookrender's page template loads itself: the book's font (@font-face rules in
+    site_libs/fonts) and, on a page holding a Vega-Lite chart, the Vega bundle its chart script draws with.
+    ``offset`` leads from the page to the site's root ("" or "../"). A page that has them is left as it is."""
+    from bookrender.assemble import VEGA_LITE_SCRIPT
+
+    if "site_libs/fonts/fonts.css" in html or "</head>" not in html:
+        return html
+    tags = f'<link rel="stylesheet" href="{offset}site_libs/fonts/fonts.css">\n'
+    if VEGA_LITE_SCRIPT in html:
+        tags += f'<script src="{offset}site_libs/vega/vega-bundle.js" defer></script>\n'
+    return html.replace("</head>", tags + "</head>", 1)
+
+
 def post_render(root: Path, output_dir: Path) -> None:
     """Called by Quarto after a render (see `_quarto.yml`)."""
     import vl_convert
@@ -189,7 +205,9 @@ def post_render(root: Path, output_dir: Path) -> None:
     links = site_links(project)  # each figure's and table's code and data linked as bookrender's pages do
     for page in sorted(output_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        new = link_repo_paths(strip_widget_includes(text), links).replace(f"{base}.pdf", versioned.name)
+        offset = "../" * (len(page.relative_to(output_dir).parts) - 1)
+        new = link_site_libraries(link_repo_paths(strip_widget_includes(text), links), offset)
+        new = new.replace(f"{base}.pdf", versioned.name)
         if new != text:
             page.write_text(new, encoding="utf-8")
         off_site += [f"{page.relative_to(output_dir)}: {m.group(0)}" for m in OFF_SITE.finditer(new)]
@@ -199,9 +217,7 @@ def post_render(root: Path, output_dir: Path) -> None:
     libs = output_dir / "site_libs"
     (libs / "vega").mkdir(parents=True, exist_ok=True)
     (libs / "vega" / "vega-bundle.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
-    (libs / "bookrender").mkdir(parents=True, exist_ok=True)
-    shutil.copy(ASSETS / "charts.js", libs / "bookrender" / "charts.js")
-    write_web_fonts(output_dir)  # the book's font, as bookrender's site serves it (_includes/vega-header.html)
+    write_web_fonts(output_dir)  # the book's font, as bookrender's site serves it (link_site_libraries)
     (output_dir / SITE_MARKER).write_text(site_marker(project.identity), encoding="utf-8")
     record_frozen(root)
 

@@ -28,7 +28,7 @@ __all__ = ["ASSETS", "BookInfo", "PageInfo", "SiteLinks", "add_heading_anchors",
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
-ASSET_FILES = ("book.css", "site.js", "search.js", "charts.js")
+ASSET_FILES = ("book.css", "site.js", "search.js")
 SOURCE_DIR = "source"  # the site's copy of the files each page was made from
 CITATION_ORDER_CLASS = "book-citation-order"
 
@@ -76,6 +76,7 @@ class BookInfo:
     pdf_name: str
     citation: str
     links: SiteLinks = field(default_factory=SiteLinks)
+    header: str = ""  # the project's format.html.include-in-header text, placed as it is in every page's <head>
 
 
 def site_links(project) -> SiteLinks:

@@ -31,6 +31,7 @@ from types import FrameType
 from analysis.data import Evidence
 from analysis.data.descriptor import read_package
 from analysis.paths import ROOT
+from analysis.report.html_classes import MADE_BY
 
 __all__ = ["MadeBy", "REPO_PATH_ATTRIBUTE", "made_by_caller", "made_by_html"]
 
@@ -180,4 +181,4 @@ def made_by_html(made_by: MadeBy | None) -> str:
     elif made_by.data:
         parts.append(f"Data: {paths(made_by.data)}")
     # not searched (data-pagefind-ignore): a file name is not what a reader searches the book for
-    return '<span class="made-by" data-pagefind-ignore>' + " · ".join(parts) + "</span>"
+    return f'<span class="{MADE_BY}" data-pagefind-ignore>' + " · ".join(parts) + "</span>"

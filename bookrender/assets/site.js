@@ -116,8 +116,9 @@
         Array.prototype.slice.call(small.querySelectorAll("tbody tr")).slice(5).forEach(function (tr) { tr.remove(); });
         box.appendChild(small);
       }
-      var chart = target.querySelector(".vega-chart");
-      if (chart && chart.getAttribute("aria-label")) {
+      // A figure drawn by script (any element with role="img") is previewed by its description.
+      var chart = target.querySelector('[role="img"][aria-label]');
+      if (chart) {
         var alt = document.createElement("p");
         alt.textContent = chart.getAttribute("aria-label");
         box.appendChild(alt);

@@ -2,7 +2,7 @@
 
 The pages of the book are the chapters of `_quarto.yml` in reading order; the tests check that
 the site's sidebar lists exactly these. Charts are the ``div.vega-chart`` elements (a Vega-Lite
-spec in a ``<script type="application/vnd.vegalite+json">`` that ``charts.js`` draws as SVG).
+spec in a ``<script type="application/vnd.vegalite+json">`` that the book's chart script, ``_includes/figures-and-tables.html``, draws as SVG).
 A forest plot is a chart whose spec ``description`` (its alt text) starts with "Forest plot".
 """
 from __future__ import annotations

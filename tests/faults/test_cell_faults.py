@@ -104,6 +104,18 @@ def test_the_output_limit_is_configurable(mini, monkeypatch):
     assert build(mini, log=quiet, limits=Limits.resolve()).executed == ["chapters/one.qmd"]
 
 
+def test_a_cell_that_ignores_the_interrupt_after_too_much_output_is_stopped_as_an_overflow(mini):
+    """The interrupt sent at the overflow can go unanswered (here the cell ignores SIGINT, as a kernel busy
+    flushing its output may): its kernel is killed after the grace period, long before the time limit."""
+    code = ("import signal, sys, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "sys.stdout.write('z' * 2_000_000)\nsys.stdout.flush()\ntime.sleep(300)")
+    line = add_cell(mini, "deaf", code)
+    started = time.monotonic()
+    message = failing_build(mini, Limits(max_output_mb=1, cell_timeout=240))
+    assert message.startswith(f"chapters/one.qmd:{line}: cell 'deaf' produced more output"), message
+    assert time.monotonic() - started < 120
+
+
 def test_a_cell_past_the_time_limit_is_stopped_and_named(mini):
     line = add_cell(mini, "slow", "import time\ntime.sleep(120)")
     started = time.monotonic()

@@ -65,6 +65,15 @@ def test_pdf_has_every_chapter_the_version_and_resolved_references(mini):
     assert "??" not in text and "@fig-" not in text and "@sec-" not in text
 
 
+def test_every_page_has_the_books_header_include_in_its_head(mini):
+    """format.html.include-in-header: the file's text, as it is, once in every page's <head> (as Quarto)."""
+    include = (mini / "_includes/head.html").read_text(encoding="utf-8").strip()
+    site = build(mini, log=quiet).output_dir
+    for page in PAGES:
+        head = (site / page).read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert head.count(include) == 1, page
+
+
 def test_chart_pages_load_vega_from_the_site_never_a_cdn(mini):
     site = build(mini, log=quiet).output_dir
     one = (site / "chapters/one.html").read_text(encoding="utf-8")

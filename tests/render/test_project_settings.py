@@ -12,7 +12,7 @@ import yaml
 
 import bookrender
 from analysis.paths import ROOT
-from bookrender.errors import SourceError
+from bookrender.errors import RenderError, SourceError
 from bookrender.project import FIXED, IMPLEMENTED, QUARTO_ONLY, SUPPORTED, load_project
 from tests.conftest import copy_minibook
 
@@ -70,3 +70,32 @@ def test_every_bookrender_module_declares_its_public_names():
         if names is None or any(not hasattr(module, name) for name in names):
             missing.append(info.name)
     assert not missing, f"modules without a valid __all__: {missing}"
+
+
+def _with_header_include(root, value):
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config["format"]["html"]["include-in-header"] = value
+    (root / "_quarto.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return root
+
+
+def test_header_includes_are_read_in_order_and_joined(tmp_path):
+    root = copy_minibook(tmp_path / "mini")
+    (root / "_includes/second.html").write_text("<meta name='second'>\n", encoding="utf-8")
+    first = (root / "_includes/head.html").read_text(encoding="utf-8").rstrip("\n")
+    assert load_project(_with_header_include(root, "_includes/head.html")).html_header == first
+    both = load_project(_with_header_include(root, ["_includes/second.html", "_includes/head.html"])).html_header
+    assert both == "<meta name='second'>\n" + first
+    assert "format.html.include-in-header" not in load_project(root).quarto_only  # read, not only accepted
+
+
+@pytest.mark.parametrize("value, message", [
+    ("_includes/none.html", "lists '_includes/none.html', which does not exist"),
+    ([{"text": "<meta>"}], "does not take `text:` entries"),
+    ("../outside.html", "outside the project"),
+])
+def test_a_header_include_that_cannot_be_read_is_refused(tmp_path, value, message):
+    root = _with_header_include(copy_minibook(tmp_path / "mini"), value)
+    (tmp_path / "outside.html").write_text("<meta>", encoding="utf-8")
+    with pytest.raises(RenderError, match=re.escape(message)):
+        load_project(root)

@@ -47,13 +47,23 @@ def test_post_render_versions_the_pdf_and_serves_charts_locally(tmp_path):
     site = root / "_site"
     (site / "chapters").mkdir(parents=True)
     (site / "mini-book.pdf").write_bytes(b"%PDF-1.7 fake")
-    (site / "chapters" / "one.html").write_text('<a href="../mini-book.pdf">PDF</a>', encoding="utf-8")
+    chart = '<script type="application/vnd.vegalite+json">{}</script>'
+    (site / "chapters" / "one.html").write_text(f'<head></head><a href="../mini-book.pdf">PDF</a>{chart}',
+                                                encoding="utf-8")
+    (site / "index.html").write_text("<head></head><p>No chart.</p>", encoding="utf-8")
     post_render(root, site)
     assert (site / "mini-book-v2.3.4.pdf").read_bytes() == b"%PDF-1.7 fake"
     assert not (site / "mini-book.pdf").exists()
     assert 'href="../mini-book-v2.3.4.pdf"' in (site / "chapters" / "one.html").read_text(encoding="utf-8")
     assert "window.vegaEmbed" in (site / "site_libs" / "vega" / "vega-bundle.js").read_text(encoding="utf-8")
-    assert (site / "site_libs" / "bookrender" / "charts.js").exists()
+    # what bookrender's own pages load: the font on every page, the Vega bundle where a chart is, each once
+    one, index = ((site / page).read_text(encoding="utf-8") for page in ("chapters/one.html", "index.html"))
+    assert one.count('<link rel="stylesheet" href="../site_libs/fonts/fonts.css">') == 1
+    assert one.count('<script src="../site_libs/vega/vega-bundle.js" defer></script>') == 1
+    assert index.count('href="site_libs/fonts/fonts.css"') == 1 and "vega-bundle" not in index
+    assert (site / "site_libs" / "fonts" / "fonts.css").is_file()
+    post_render(root, site)  # a second run (Quarto renders again) links nothing twice
+    assert (site / "chapters/one.html").read_text(encoding="utf-8") == one
 
 
 def test_the_front_page_names_chapters_as_quarto_does(tmp_path):

@@ -5,11 +5,11 @@ The display object offers three views of one chart (``_repr_mimebundle_``):
 * ``text/html`` -- ``<div class="vega-chart" role="img" aria-label="...">`` holding a
   ``<script type="application/vnd.vegalite+json">`` with the Vega-Lite spec, then a
   CSV download link. A chart laid out per width (:class:`ResponsiveChart`) has one such
-  script per layout, each with ``data-width`` (the widest first); the page's script draws the
-  widest that fits the chart's box. No ``<script src>`` and no CDN: the renderer's page-level script
-  finds every ``div.vega-chart > script[type="application/vnd.vegalite+json"]`` and
-  calls vegaEmbed on it, with JavaScript it serves itself. The spec's only URL is its
-  ``$schema`` identifier, which nothing fetches (vega-embed reads it to pick the mode).
+  script per layout, each with ``data-width`` (the widest first). No ``<script src>`` and no CDN:
+  the book's own chart script (``_includes/figures-and-tables.html``, in every page's head under
+  either engine; :mod:`analysis.report.html_classes`) finds every such div and draws the widest
+  spec that fits its box with vegaEmbed, which the renderer serves from the site. The spec's only
+  URL is its ``$schema`` identifier, which nothing fetches (vega-embed reads it to pick the mode).
 * ``image/svg+xml`` -- the same chart drawn by vl-convert (what the PDF shows); a responsive
   chart is drawn for the page (``PRINT_WIDTH``).
 * ``text/plain`` -- the alt text.
@@ -30,6 +30,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from analysis.report.html_classes import CHART, CHART_DOWNLOAD
 from analysis.report.figures.responsive import PRINT_WIDTH, WEB_WIDTHS, ResponsiveChart
 from analysis.report.provenance import MadeBy, made_by_caller
 from analysis.report.figures.theme import BOOK_THEME_NAME, chart_font_dir, use_book_theme
@@ -153,7 +154,7 @@ class ChartDisplay:
         scripts += [f'<script type="application/vnd.vegalite+json" data-width="{w}">{script_safe_json(spec)}</script>'
                     for w, spec in self.narrower]
         return (
-            f'<div class="vega-chart" role="img" aria-label="{html.escape(self.alt_text, quote=True)}">'
+            f'<div class="{CHART}" role="img" aria-label="{html.escape(self.alt_text, quote=True)}">'
             f'{"".join(scripts)}</div>\n'
             f"{self.download_html}"
         )
@@ -212,7 +213,7 @@ def show_chart(chart: alt.TopLevelMixin | ResponsiveChart | ChartView, *, alt_te
         alt_text=alt_text,
         csv_name=csv_name,
         csv=csv_bytes(frame),
-        download_html=csv_download_html(frame, csv_name, link_text=CHART_LINK_TEXT, css_class="chart-download",
+        download_html=csv_download_html(frame, csv_name, link_text=CHART_LINK_TEXT, css_class=CHART_DOWNLOAD,
                                         made_by=made_by),
         narrower=tuple(layouts.items()),
         print_spec=print_spec,

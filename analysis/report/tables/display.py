@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.report.html_classes import TABLE_DOWNLOAD
 from analysis.report.provenance import MadeBy, made_by_caller
 from analysis.report.tables.download import check_csv_name, csv_bytes, csv_download_html
 from analysis.report.tables.markdown import DEFAULT_MISSING_MARKER, pipe_table
@@ -114,7 +115,7 @@ def show_table(
                                 notes=notes)
     return TableDisplay(
         markdown_table=markdown_table,
-        download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class="table-download",
+        download_html=csv_download_html(df, csv_name, link_text=TABLE_LINK_TEXT, css_class=TABLE_DOWNLOAD,
                                          made_by=made_by),
         csv_name=csv_name,
         csv=csv_bytes(df),

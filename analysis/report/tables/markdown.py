@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis.format import fmt_num, is_missing
+from analysis.report.html_classes import ESTIMATE, LABEL, TABLE_NOTES
 from analysis.report.tables.notes import NoteRef, table_notes
 
 __all__ = ["ALIGNMENTS", "DEFAULT_MISSING_MARKER", "LABEL_COLUMNS", "NOTE_REF_TEXT", "cell_text", "column_widths",
@@ -100,7 +101,7 @@ PRINT_WIDTH_CHARS = 100
 CELL_PADDING_CHARS = 2
 #: columns whose cells are shown as a styled label (a pandoc span ``.verdict .verdict-<slug>``): the
 #: label keeps its words, so the style is never the only cue (WCAG 1.4.1); the PDF shows the words.
-LABEL_COLUMNS = {"verdict": "verdict", "verdict_other": "verdict"}
+LABEL_COLUMNS = {"verdict": LABEL, "verdict_other": LABEL}
 #: what a cell shows where a table note's text stood, before the note's superscript letter.
 NOTE_REF_TEXT = "see note"
 
@@ -142,7 +143,7 @@ def notes_block(notes: Mapping[str, str]) -> str:
     if not notes:
         return ""
     paragraphs = "\n\n".join(f"^{letter}^ {md_escape(' '.join(text.splitlines()))}" for letter, text in notes.items())
-    return f"\n::: {{.table-notes}}\n{paragraphs}\n:::\n"
+    return f"\n::: {{.{TABLE_NOTES}}}\n{paragraphs}\n:::\n"
 
 
 def pipe_table(
@@ -192,7 +193,7 @@ def pipe_table(
         if column in LABEL_COLUMNS and not is_missing(value):
             return label_span(md_escape(text), text, LABEL_COLUMNS[column])
         if len(pieces) == 1 and isinstance(pieces[0], str) and _INTERVAL.match(text):
-            return f"[{md_escape(text)}]{{.nowrap}}"
+            return f"[{md_escape(text)}]{{.{ESTIMATE}}}"
         return "".join(md_escape(p) if isinstance(p, str) else _note_ref(p) for p in pieces)
 
     body = [[shown(c, value, pieces) for c, value, pieces in zip(columns, row, noted.cells[r])]
