@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.audit import certainty as c
+from analysis.audit import grade as g
 from analysis.data import load
 from analysis.paths import DATA_DIR
 
@@ -16,87 +17,87 @@ from analysis.paths import DATA_DIR
 
 def test_an_interval_crossing_the_mid_is_downgraded_for_imprecision():
     # CDASI-like: lower is better, MID 4; interval -6 to -2 crosses -4, 500 patients
-    crossing = c.rate_imprecision(-6.0, -2.0, null=0.0, mid=4.0, better="lower", participants=500)
-    assert crossing.rating == c.SERIOUS and "minimal important difference" in crossing.reason
-    beyond = c.rate_imprecision(-9.0, -5.0, null=0.0, mid=4.0, better="lower", participants=500)
-    assert beyond.rating == c.NOT_SERIOUS
+    crossing = g.rate_imprecision(-6.0, -2.0, null=0.0, mid=4.0, better="lower", participants=500)
+    assert crossing.rating == g.SERIOUS and "minimal important difference" in crossing.reason
+    beyond = g.rate_imprecision(-9.0, -5.0, null=0.0, mid=4.0, better="lower", participants=500)
+    assert beyond.rating == g.NOT_SERIOUS
     # the same interval with too few patients: one check failed
-    assert c.rate_imprecision(-9.0, -5.0, null=0.0, mid=4.0, better="lower", participants=40).rating == c.SERIOUS
+    assert g.rate_imprecision(-9.0, -5.0, null=0.0, mid=4.0, better="lower", participants=40).rating == g.SERIOUS
 
 
 def test_an_interval_including_no_effect_in_a_small_sample_is_very_serious():
-    rating = c.rate_imprecision(-2.83, 23.46, null=0.0, mid=None, better="higher", participants=36)
-    assert rating.rating == c.VERY_SERIOUS
+    rating = g.rate_imprecision(-2.83, 23.46, null=0.0, mid=None, better="higher", participants=36)
+    assert rating.rating == g.VERY_SERIOUS
     assert "includes no effect" in rating.reason and "No minimal important difference" in rating.reason
 
 
 def test_the_mid_threshold_follows_the_direction_of_improvement():
-    assert c.mid_threshold(0.0, 3.0, "higher") == 3.0
-    assert c.mid_threshold(0.0, 3.0, "lower") == -3.0
-    assert c.mid_threshold(0.0, None, "lower") is None
+    assert g.mid_threshold(0.0, 3.0, "higher") == 3.0
+    assert g.mid_threshold(0.0, 3.0, "lower") == -3.0
+    assert g.mid_threshold(0.0, None, "lower") is None
     # FVC-like: higher is better, MID 3; interval 0.61 to 5.61 crosses 3
-    assert "crosses" in c.rate_imprecision(0.61, 5.61, null=0.0, mid=3.0, better="higher", participants=500).reason
+    assert "crosses" in g.rate_imprecision(0.61, 5.61, null=0.0, mid=3.0, better="higher", participants=500).reason
 
 
 def test_a_ratio_is_judged_by_events_and_no_interval_is_very_serious():
-    ratio = c.rate_imprecision(0.27, 0.86, null=1.0, mid=None, better="lower", participants=79,
+    ratio = g.rate_imprecision(0.27, 0.86, null=1.0, mid=None, better="lower", participants=79,
                                events_at_most=79, continuous=False)
-    assert ratio.rating == c.SERIOUS and "events" in ratio.reason
-    assert c.rate_imprecision(None, None, null=0.0, mid=None, better="lower", participants=91).rating == c.VERY_SERIOUS
+    assert ratio.rating == g.SERIOUS and "events" in ratio.reason
+    assert g.rate_imprecision(None, None, null=0.0, mid=None, better="lower", participants=91).rating == g.VERY_SERIOUS
 
 
 def test_a_single_study_outcome_cannot_be_rated_for_inconsistency():
-    single = c.rate_inconsistency(1, 80.0)
-    assert single.rating == c.NOT_ASSESSABLE and single.downgrade == 0 and "single" in single.reason.lower()
+    single = g.rate_inconsistency(1, 80.0)
+    assert single.rating == g.NOT_ASSESSABLE and single.downgrade == 0 and "single" in single.reason.lower()
 
 
 def test_inconsistency_follows_i2():
-    assert c.rate_inconsistency(3, 0.0).rating == c.NOT_SERIOUS
-    assert c.rate_inconsistency(4, 63.0).rating == c.SERIOUS
-    assert c.rate_inconsistency(4, 80.0).rating == c.VERY_SERIOUS
-    assert c.rate_inconsistency(2, None).rating == c.NOT_ASSESSABLE
-    assert c.rate_inconsistency(6, None, pooled=False).rating == c.NOT_ASSESSABLE
-    assert "uncertain" in c.rate_inconsistency(3, 0.0).reason  # few studies said so
+    assert g.rate_inconsistency(3, 0.0).rating == g.NOT_SERIOUS
+    assert g.rate_inconsistency(4, 63.0).rating == g.SERIOUS
+    assert g.rate_inconsistency(4, 80.0).rating == g.VERY_SERIOUS
+    assert g.rate_inconsistency(2, None).rating == g.NOT_ASSESSABLE
+    assert g.rate_inconsistency(6, None, pooled=False).rating == g.NOT_ASSESSABLE
+    assert "uncertain" in g.rate_inconsistency(3, 0.0).reason  # few studies said so
 
 
 def test_risk_of_bias_from_designs():
-    series = c.rate_risk_of_bias(["Prospective open label pilot study"], [False])
-    assert series.rating == c.VERY_SERIOUS
-    cohort = c.rate_risk_of_bias(["Retrospective observation study"], [True])
-    assert cohort.rating == c.SERIOUS
-    unknown_control = c.rate_risk_of_bias(["Prospective single-center open-label study"], [True], [False])
-    assert unknown_control.rating == c.SERIOUS
-    trial = c.rate_risk_of_bias(["Phase 3 randomised, placebo-controlled trial"], [True])
-    assert trial.rating == c.NOT_SERIOUS
+    series = g.rate_risk_of_bias(["Prospective open label pilot study"], [False])
+    assert series.rating == g.VERY_SERIOUS
+    cohort = g.rate_risk_of_bias(["Retrospective observation study"], [True])
+    assert cohort.rating == g.SERIOUS
+    unknown_control = g.rate_risk_of_bias(["Prospective single-center open-label study"], [True], [False])
+    assert unknown_control.rating == g.SERIOUS
+    trial = g.rate_risk_of_bias(["Phase 3 randomised, placebo-controlled trial"], [True])
+    assert trial.rating == g.NOT_SERIOUS
     with pytest.raises(ValueError):
-        c.rate_risk_of_bias([], [])
+        g.rate_risk_of_bias([], [])
 
 
 def test_starting_level_and_floor():
-    assert c.starting_level(["Retrospective observation study"]) == "low"
-    assert c.starting_level(["Non-randomised cohort"]) == "low"
-    assert c.starting_level(["Randomized placebo-controlled trial", "case series"]) == "high"
-    serious = c.DomainRating("imprecision", c.SERIOUS, "computed", "", "")
-    very = c.DomainRating("risk_of_bias", c.VERY_SERIOUS, "computed", "", "")
-    assert c.overall_certainty("high", [serious]) == "moderate"
-    assert c.overall_certainty("high", [serious, very]) == "very low"
-    assert c.overall_certainty("low", [very, very]) == "very low"  # never below very low
-    assert c.overall_certainty("low", []) == "low"
+    assert g.starting_level(["Retrospective observation study"]) == "low"
+    assert g.starting_level(["Non-randomised cohort"]) == "low"
+    assert g.starting_level(["Randomized placebo-controlled trial", "case series"]) == "high"
+    serious = g.DomainRating("imprecision", g.SERIOUS, "computed", "", "")
+    very = g.DomainRating("risk_of_bias", g.VERY_SERIOUS, "computed", "", "")
+    assert g.overall_certainty("high", [serious]) == "moderate"
+    assert g.overall_certainty("high", [serious, very]) == "very low"
+    assert g.overall_certainty("low", [very, very]) == "very low"  # never below very low
+    assert g.overall_certainty("low", []) == "low"
 
 
 def test_indirectness_flags():
-    assert c.indirectness_flags("polymyositis or dermatomyositis", ["adult DM"], ["adult"], False) == [
+    assert g.indirectness_flags("polymyositis or dermatomyositis", ["adult DM"], ["adult"], False) == [
         "no contributing study includes polymyositis"]
-    flags = c.indirectness_flags("anti-MDA5 ILD", ["anti-MDA5 ILD"], ["adult", "juvenile"], True, "a marker.")
+    flags = g.indirectness_flags("anti-MDA5 ILD", ["anti-MDA5 ILD"], ["adult", "juvenile"], True, "a marker.")
     assert flags == ["children pooled with adults", "surrogate outcome (a marker)"]
-    assert c.rate_indirectness([]).rating == c.NOT_SERIOUS
-    assert c.rate_indirectness(flags).rating == c.SERIOUS
+    assert g.rate_indirectness([]).rating == g.NOT_SERIOUS
+    assert g.rate_indirectness(flags).rating == g.SERIOUS
 
 
 def test_publication_bias_is_a_judgement_beside_k():
-    judged = c.rate_publication_bias(3, pd.Series({"rating": "serious", "reason": "small reports", "evidence": "x"}))
-    assert (judged.rating, judged.basis) == (c.SERIOUS, "judgement") and "too few" in judged.inputs
-    assert c.rate_publication_bias(3, None).rating == c.NOT_ASSESSABLE
+    judged = g.rate_publication_bias(3, pd.Series({"rating": "serious", "reason": "small reports", "evidence": "x"}))
+    assert (judged.rating, judged.basis) == (g.SERIOUS, "judgement") and "too few" in judged.inputs
+    assert g.rate_publication_bias(3, None).rating == g.NOT_ASSESSABLE
 
 
 # --- the table from the real data -----------------------------------------------------------------
@@ -109,8 +110,8 @@ def rows():
 def test_every_row_has_five_domains_and_a_certainty(rows):
     assert list(rows) == ["skin", "muscle", "ck", "death_mda5_ild", "fvc", "serious_harms"]
     for row in rows.values():
-        assert [d.domain for d in row.domains] == list(c.DOMAINS)
-        assert row.certainty in c.LEVELS and all(d.reason for d in row.domains)
+        assert [d.domain for d in row.domains] == list(g.DOMAINS)
+        assert row.certainty in g.LEVELS and all(d.reason for d in row.domains)
         assert {d.basis for d in row.domains} == {"computed", "judgement"}
 
 
@@ -124,7 +125,7 @@ def test_paik_2022_is_not_counted_as_new_patients(rows):
 def test_the_skin_interval_lies_beyond_the_mid(rows):
     skin = rows["skin"]
     assert skin.beyond_mid is True and skin.includes_null is False
-    assert skin.domain("imprecision").rating == c.SERIOUS  # only the number of patients
+    assert skin.domain("imprecision").rating == g.SERIOUS  # only the number of patients
     assert "Anyanwu 2015" in skin.mid_text
     assert rows["muscle"].mid_text.startswith("no accepted value")
 
@@ -161,14 +162,14 @@ def test_a_larger_mid_makes_the_skin_interval_cross_it(data_dir):
     _edit(data_dir / "minimal_important_differences.csv", edit)
     skin = _row(data_dir, "skin")
     assert skin.beyond_mid is False
-    assert skin.domain("imprecision").rating == c.VERY_SERIOUS  # crosses the MID and too few patients
+    assert skin.domain("imprecision").rating == g.VERY_SERIOUS  # crosses the MID and too few patients
 
 
 def test_a_published_i2_of_80_makes_fvc_inconsistent(data_dir):
     def edit(f):
         f.loc[f["result_id"] == "fvc.overall.results", "i2_pct"] = "80"
     _edit(data_dir / "published_results.csv", edit)
-    assert _row(data_dir, "fvc").domain("inconsistency").rating == c.VERY_SERIOUS
+    assert _row(data_dir, "fvc").domain("inconsistency").rating == g.VERY_SERIOUS
 
 
 def test_a_randomised_design_starts_high(data_dir):
@@ -178,8 +179,8 @@ def test_a_randomised_design_starts_high(data_dir):
     _edit(data_dir / "studies.csv", edit)
     death = _row(data_dir, "death_mda5_ild")
     assert death.start == "high"
-    assert death.domain("risk_of_bias").rating == c.NOT_SERIOUS
-    assert c.LEVELS.index(death.certainty) > 0  # no longer at the floor
+    assert death.domain("risk_of_bias").rating == g.NOT_SERIOUS
+    assert g.LEVELS.index(death.certainty) > 0  # no longer at the floor
 
 
 def test_a_report_of_new_patients_counts_as_a_study(data_dir):

@@ -27,7 +27,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.report.figures.forest import build_forest, forest_rows, wrap_title
+from analysis.report.figures.forest import build_forest, wrap_title
+from analysis.report.figures.forest_rows import forest_rows
 from analysis.report.figures.row_limit import extreme_rows, limit_study_rows
 from analysis.report.figures.responsive import ResponsiveChart
 from analysis.report.figures.frames import Column, check_frame

@@ -44,7 +44,7 @@ def _note(y: float, text: str, like: pd.DataFrame) -> dict:
 
 def limit_study_rows(rows: pd.DataFrame, *, noun: str = "study lines", pick=first_rows,
                      limit: int = MAX_STUDY_ROWS) -> pd.DataFrame:
-    """``rows`` (the output of :func:`~analysis.report.figures.forest.forest_rows`, ordered by ``y``) with at
+    """``rows`` (the output of :func:`~analysis.report.figures.forest_rows.forest_rows`, ordered by ``y``) with at
     most about ``limit`` study lines: each run of consecutive study lines keeps its share (``pick``
     chooses which), the kept lines close up, and a note line "... and <n> more <noun>, not drawn (all in
     the CSV)" ends the run; blank lines between runs stay. Unchanged with ``limit`` study lines or fewer."""
