@@ -2,6 +2,8 @@
 
 * :func:`patient_overlap`: reports of the same patients counted as separate studies
   (``studies.same_patients_as``): Table 1 total - re-reported patients, against the stated total.
+* :func:`re_report`: a report of the same patients as another, and that other report (the prose's
+  "extension study" and "parent trial"), by the data's ``same_patients_as`` link.
 * :func:`results_with_overlap`: the paper's pooled results that hold both reports of the same patients.
 * :func:`eligibility_table`: study sizes against the paper's two size rules (Methods 2.1 admits
   letters and case series above a size; Results 3.1 excludes reports below it; both sizes are
@@ -21,6 +23,7 @@ study) are read from the ``paper_statements`` table; :func:`size_rule_patients` 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -40,12 +43,14 @@ from analysis.domain.study_effects import study_effects
 __all__ = [
     "InputsAvailability",
     "PatientOverlap",
+    "ReReport",
     "SmallStudyCheck",
     "design_table",
     "eligibility_table",
     "inputs_availability",
     "patient_overlap",
     "population_mix",
+    "re_report",
     "results_with_overlap",
     "scale_mix",
     "single_study_results",
@@ -105,6 +110,37 @@ def patient_overlap(studies: pd.DataFrame, screening: pd.DataFrame) -> PatientOv
                           "basis": repeat["same_patients_basis"].to_numpy()})
     return PatientOverlap(table1_total=total, re_reported=again, distinct=total - again, stated=stated_value,
                           explains_stated=stated_value is not None and total - again == stated_value, pairs=pairs)
+
+
+@dataclass(frozen=True)
+class ReReport:
+    """A report of the same patients as an earlier included report (``studies.same_patients_as``):
+    ``report`` and ``original`` are their display labels, ``report_id`` and ``original_id`` their ids."""
+
+    report_id: str
+    report: str
+    original_id: str
+    original: str
+
+
+def re_report(studies: pd.DataFrame, *, among: Collection[str] | None = None,
+              original: str | None = None) -> ReReport:
+    """The first report, in Table 1 order, that re-reports another report's patients; with ``among``
+    (study ids), one whose two reports are both among them; with ``original`` (a study id), one that
+    re-reports that study's patients. Raises ``ValueError`` naming data/studies.csv when there is none."""
+    labels = dict(zip(studies["study_id"], studies["label"]))
+    repeats = studies[studies["same_patients_as"].notna()].sort_values("table1_row")
+    if among is not None:
+        repeats = repeats[repeats["study_id"].isin(among) & repeats["same_patients_as"].isin(among)]
+    if original is not None:
+        repeats = repeats[repeats["same_patients_as"] == original]
+    if repeats.empty:
+        wanted = "" if original is None else f" the patients of {original!r}"
+        within = "" if among is None else f" among {', '.join(sorted(among))}"
+        raise ValueError(f"data/studies.csv: no study re-reports{wanted}{within} (column same_patients_as)")
+    first = repeats.iloc[0]
+    return ReReport(report_id=first["study_id"], report=labels[first["study_id"]],
+                    original_id=first["same_patients_as"], original=labels[first["same_patients_as"]])
 
 
 def _first_statement(published_results: pd.DataFrame) -> pd.DataFrame:

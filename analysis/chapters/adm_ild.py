@@ -2,7 +2,8 @@
 what the paper's pooled ratio can be, the design of the two studies, and the FVC result.
 
 The study with public counts and the study without are found by the data (whether its 2x2
-table is complete), the arms by their ids and roles, never by label.
+table is complete), their arms by their roles (intervention, comparator), never by label; the prose
+names the two studies through ``complete_counts_study`` and ``incomplete_counts_study``.
 """
 from __future__ import annotations
 
@@ -47,6 +48,27 @@ def _counts(tables, ratios) -> dict[str, object]:
         "six_odds_c": fmt_num(six["risk_control"] / (1 - six["risk_control"])),
     })
     return values
+
+
+def _count_roles(tables, ratios) -> dict[str, str]:
+    """The ids of the study whose 2x2 table is complete (the first, in the data's order) and of the
+    first study whose table is not; a clear error when either role is empty."""
+    complete = ratios["rr"].notna().to_numpy()
+    with_counts, without = tables.loc[complete, "study_id"], tables.loc[~complete, "study_id"]
+    without = without[~without.isin(with_counts)]
+    if with_counts.empty or without.empty:
+        raise ValueError("the ADM-ILD chapter compares a study of the paper's death analysis with a complete 2x2 "
+                         "table and one without (data/outcomes.csv, outcome death), but "
+                         f"{'none is complete' if with_counts.empty else 'every one is complete'}")
+    return {"complete": with_counts.iloc[0], "incomplete": without.iloc[0]}
+
+
+def _arm(arms, study_id: str, role: str):
+    """The one whole-study arm (no ``subset_of``) of ``study_id`` with ``role`` (data/arms.csv)."""
+    found = arms[(arms["study_id"] == study_id) & (arms["role"] == role) & arms["subset_of"].isna()]
+    if len(found) != 1:
+        raise ValueError(f"data/arms.csv: expected one {role} arm of {study_id!r} without subset_of, found {len(found)}")
+    return found.iloc[0]
 
 
 def _poolable_sentence(pool_status) -> str:
@@ -121,9 +143,11 @@ def _fvc(evidence: Evidence) -> dict[str, object]:
 def page(evidence: Evidence | None = None) -> Page:
     """Everything the ADM-ILD chapter shows, from ``evidence`` (default: the :data:`TABLES` of ``data/``)."""
     evidence = load(*TABLES) if evidence is None else evidence
-    arms = evidence.arms.set_index("arm_id")
+    arms = evidence.arms
     tables = death_tables(evidence)
     ratios = ratio_table(tables)
+    roles = _count_roles(tables, ratios)
+    labels = evidence.study_labels()
     pool_status = poolability(evidence)
     comparison = survival_comparison(evidence)
     published = evidence.published_results.set_index("result_id")
@@ -134,11 +158,13 @@ def page(evidence: Evidence | None = None) -> Page:
     outcomes = evidence.outcomes
     death = published.loc["death.rr.results"]
     reproduction = reproduction_table(evidence)
-    chen_row = tables[tables["study_id"] == "chen2019"].iloc[0]
+    chen_row = tables[tables["study_id"] == roles["incomplete"]].iloc[0]
     tests = two_by_two_tests(evidence)
     six_test = tests[tests["time_point"] == _TIMES["six"]].iloc[0]
     statements = evidence.paper_statements.set_index("statement_id")
     values = {
+        "complete_counts_study": labels[roles["complete"]],
+        "incomplete_counts_study": labels[roles["incomplete"]],
         "chen_t_deaths": fmt_int(chen_row["treated_deaths"]),
         "chen_t_total": fmt_int(chen_row["treated_total"]),
         "chen_t_deaths_source": chen_row["treated_deaths_source"],
@@ -160,9 +186,9 @@ def page(evidence: Evidence | None = None) -> Page:
         "paper_p": published_p_text(evidence, "death.rr.results"),
         "hr_text": hr_text,
         "hr_p": fmt_p(outcomes[outcomes["statistic"] == "hazard_ratio_ci"].iloc[0]["p_value"]),
-        "n_fan_t": fmt_int(arms.at["fan2022.tofacitinib", "n"]),
-        "n_fan_c": fmt_int(arms.at["fan2022.tacrolimus", "n"]),
-        "n_chen_t": fmt_int(arms.at["chen2019.tofacitinib", "n"]),
+        "n_fan_t": fmt_int(_arm(arms, roles["complete"], "intervention")["n"]),
+        "n_fan_c": fmt_int(_arm(arms, roles["complete"], "comparator")["n"]),
+        "n_chen_t": fmt_int(_arm(arms, roles["incomplete"], "intervention")["n"]),
         "rr_p_implied": fmt_p(implied_p_range(death["estimate"], death["ci_low"], death["ci_high"], scale="log")[0]),
         "measure_status": check_measure_names(evidence).status,
         "death_verdicts": ", ".join(sorted(set(reproduction.loc[reproduction["outcome"] == "death", "verdict"]))),
@@ -173,8 +199,7 @@ def page(evidence: Evidence | None = None) -> Page:
         **_fvc(evidence),
     }
     forest = ratio_forest_frame(comparison)
-    chen = tables.loc[tables["study_id"] == "chen2019", "study"].iloc[0]
-    fan = tables.loc[tables["study_id"] == "fan2022", "study"].iloc[0]
+    chen, fan = values["incomplete_counts_study"], values["complete_counts_study"]
     values["forest"] = ChartView(
         forest_plot(forest, null_value=1, log_scale=True, better="lower",
                     direction_words=("favours JAK inhibitor", "favours control"),

@@ -1,6 +1,10 @@
 """The limitations chapter (``chapters/07-limitations.qmd``): the same patients counted twice,
 studies against the stated criteria, scales pooled as one, small-study tests with too few
-studies, inputs that are not public, and before-after changes without a control group."""
+studies, inputs that are not public, and before-after changes without a control group.
+
+The prose names studies only through the page, each found by its role in the data: the extension study
+and its parent trial by their ``same_patients_as`` link, the anti-MDA5 cohort whose control group was
+treated by its comparator arm's drug."""
 from __future__ import annotations
 
 from analysis.chapters.page import Page
@@ -10,7 +14,7 @@ from analysis.domain.sensitivity_grid import public_outcomes
 from analysis.data import Evidence, load
 from analysis.format import fmt_int, fmt_num, fmt_p, fmt_yes_no
 from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
-                                  population_mix, results_with_overlap, scale_mix, size_rule_patients,
+                                  population_mix, re_report, results_with_overlap, scale_mix, size_rule_patients,
                                   small_study_check)
 from analysis.report.reader_names import reader_names
 from analysis.report.tables import TableView
@@ -21,7 +25,10 @@ __all__ = ["page"]
 def _overlap(evidence: Evidence) -> dict[str, object]:
     overlap = patient_overlap(evidence.studies, evidence.screening)
     twice = results_with_overlap(evidence)
+    extension = re_report(evidence.studies)
     return {
+        "extension_study": extension.report,
+        "parent_trial": extension.original,
         "table1_total": fmt_int(overlap.table1_total),
         "re_reported": fmt_int(overlap.re_reported),
         "distinct": fmt_int(overlap.distinct),
@@ -67,6 +74,21 @@ def _eligibility(evidence: Evidence) -> dict[str, object]:
             "result_key": "Result", "studies": "Studies", "populations": "Populations", "has_juvenile": "Children",
             "has_anti_mda5_ild": "Anti-MDA5 ILD", "basis": "Basis"}),
     }
+
+
+def _treated_control(evidence: Evidence) -> dict[str, object]:
+    """The first anti-MDA5 cohort (population naming MDA5, as ``n_ild_cohorts`` counts them) whose control
+    group received a drug: a whole-study comparator arm of data/arms.csv with a ``drug``; and that drug."""
+    studies = evidence.studies
+    cohorts = studies.loc[studies["population"].str.contains("MDA5"), "study_id"]
+    arms = evidence.arms
+    treated = arms[arms["study_id"].isin(cohorts) & (arms["role"] == "comparator") & arms["subset_of"].isna()
+                   & arms["drug"].notna()]
+    if treated.empty:
+        raise ValueError("the limitations chapter names the anti-MDA5 cohort whose control group received a drug, but "
+                         "data/arms.csv has no comparator arm with a drug in such a cohort")
+    first = treated.iloc[0]
+    return {"treated_control_study": evidence.study_labels()[first["study_id"]], "treated_control_drug": first["drug"]}
 
 
 def _scales(evidence: Evidence) -> dict[str, object]:
@@ -124,5 +146,6 @@ def _inputs_and_designs(evidence: Evidence) -> dict[str, object]:
 def page(evidence: Evidence | None = None) -> Page:
     """Everything the limitations chapter shows, from ``evidence`` (default: all of ``data/``)."""
     evidence = load() if evidence is None else evidence
-    return Page("limitations", {**_overlap(evidence), **_eligibility(evidence), **_scales(evidence),
+    return Page("limitations", {**_overlap(evidence), **_eligibility(evidence), **_treated_control(evidence),
+                                **_scales(evidence),
                                 **_small_study(evidence), **_inputs_and_designs(evidence)}, reader_names(evidence))

@@ -1,8 +1,12 @@
 """The muscle chapter (``chapters/03-muscle.qmd``): the MMT result the paper prints, what its
-interval implies, why nothing can be regenerated, and the juvenile cohort in the pool."""
+interval implies, why nothing can be regenerated, and the juvenile cohort in the pool.
+
+Studies are found by their role in the data, never by label: the juvenile cohort by its age group,
+the extension study and its parent trial by the ``same_patients_as`` link between two pooled reports."""
 from __future__ import annotations
 
 from analysis.chapters.page import Page
+from analysis.audit.limitations import re_report
 from analysis.data import Evidence, load
 from analysis.report.efficacy_tables import comparison_table, missing_table
 from analysis.report.figures import ChartView, summary_plot
@@ -71,6 +75,7 @@ def page(evidence: Evidence | None = None) -> Page:
     table = reproduction_table(evidence)
     rows = table[table["outcome"] == OUTCOME]
     effects = study_effects(evidence, OUTCOME)
+    extension = re_report(evidence.studies, among=set(effects["study_id"]))
     return Page("muscle", {
         "settings_sentence": describe(PAPER_SETTINGS),
         "n_mmt_rows": fmt_int(len(rows)),
@@ -78,6 +83,8 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_arms": fmt_int(len(effects)),
         "n_missing": fmt_int((effects["tier"] == "missing").sum()),
         "arm_labels": fmt_names(effects["label"], separator=", "),
+        "extension_study": extension.report,
+        "parent_trial": extension.original,
         **_published(evidence, table),
         **_juvenile(evidence),
         "reproduction": comparison_table(table, OUTCOME, reader_names(evidence)),

@@ -1,5 +1,9 @@
 """The chapter 'New evidence since the paper': the update search, its flow, the new studies beside
-the paper's synthesis, what they add to each outcome, and the updated death analysis."""
+the paper's synthesis, what they add to each outcome, and the updated death analysis.
+
+The prose names studies only through the page: the paper's and the new studies of the updated death
+analysis by their source, and the pooled new study that probably overlaps a study of the paper (and that
+study) by its ``overlap_decision`` and ``overlap_with``."""
 from __future__ import annotations
 
 import pandas as pd
@@ -67,7 +71,24 @@ def _death(evidence: Evidence) -> dict[str, object]:
                                     "from percentages, which "
                                     f"{COUNT_ASSUMPTION}" if assumed else "the counts are as the sources give them")
     values["death_new_studies"] = fmt_names(new_labels, separator=", ", last=" and ") if new_labels else "none"
+    values.update(_death_overlap(evidence, effects))
     return values
+
+
+def _death_overlap(evidence: Evidence, effects: pd.DataFrame) -> dict[str, str]:
+    """The first new study of the updated death analysis whose patients probably overlap a study of the
+    paper (``new_studies.overlap_decision`` = probable_overlap), and that study of the paper
+    (``overlap_with``: study ids separated by ";"); a clear error when the analysis holds none."""
+    studies = evidence.table("new_studies").set_index("study_id")
+    pooled = studies.loc[[s for s in effects["study_id"] if s in studies.index]]
+    overlapping = pooled[pooled["overlap_decision"] == "probable_overlap"]
+    if overlapping.empty:
+        raise ValueError("the new-evidence chapter names the new study of the updated death analysis that probably "
+                         "overlaps a study of the paper, but data/new_studies.csv marks none (overlap_decision)")
+    first = overlapping.iloc[0]
+    labels = evidence.study_labels()
+    return {"death_overlap_new_study": first["label"],
+            "death_overlap_paper_study": fmt_names(labels[s.strip()] for s in first["overlap_with"].split(";"))}
 
 
 def _number(value: object) -> str:

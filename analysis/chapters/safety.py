@@ -1,6 +1,10 @@
 """The safety chapter (``chapters/06-safety.qmd``): Table 4 of the paper beside the studies' own
 reports, serious events and deaths, every disagreement found by code, and the excluded report
-shown as context."""
+shown as context.
+
+The prose names studies only through the page, each found by its role in the checks: the study whose
+Table 4 says no events while its source reports some, the study whose Table 4 deaths and the study whose
+adverse-event count disagree with the sources, and the study with the most Table 4 deaths."""
 from __future__ import annotations
 
 import pandas as pd
@@ -64,6 +68,9 @@ def _disagreements(flags: pd.DataFrame, outcomes: pd.DataFrame) -> dict[str, obj
         return f"{fmt_int(row['events'])} of {fmt_int(row['total'])}"
 
     return {
+        "no_events_study": zoster["study"],
+        "deaths_flag_study": deaths_6m["study"],
+        "any_event_flag_study": any_event["study"],
         "levoyer_zoster": fmt_int(zoster["source_value"]),
         "levoyer_abscess": fmt_int(abscess["source_value"]),
         "fan_table4": fmt_int(deaths_6m["paper_value"]),
@@ -102,6 +109,7 @@ def page(evidence: Evidence | None = None) -> Page:
     summary = safety_summary(ae, flags, labels)
     serious = serious_events_table(ae, labels)
     with_serious = serious[serious["serious_patients"].fillna(0) > 0]
+    most_deaths = serious.loc[serious["table4_deaths"].astype("Float64").fillna(-1).idxmax(), "study"]
     view = flags[["study", "what", "paper_value", "paper_location", "source_value", "source_tier", "flagged",
                   "explanation"]].assign(flagged=flags["flagged"].map(fmt_yes_no))
     return Page("safety", {
@@ -111,6 +119,7 @@ def page(evidence: Evidence | None = None) -> Page:
         "n_studies_flagged": fmt_int(summary.n_studies_flagged),
         "table4_deaths": fmt_int(summary.table4_deaths_total),
         "n_studies_deaths": fmt_int(summary.n_studies_with_table4_deaths),
+        "most_deaths_study": most_deaths,
         "n_serious_studies": fmt_int(len(with_serious)),
         "serious_studies_count": fmt_count(len(with_serious), "study", "studies"),
         "serious_studies": fmt_names(with_serious["study"]),

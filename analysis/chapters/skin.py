@@ -5,7 +5,9 @@ sensitivity to the choices of the analysis.
 Studies are found by their role in the data, never by label: an arm whose change is computed
 from before/after means (and so depends on the assumed correlation r) is one with an ``r``. The
 page works through the first such arm (in the data's order) as its example, and speaks of one or
-many such arms as the data has them.
+many such arms as the data has them. The prose names studies only through the page: the studies of
+the recovered and of the missing arms by their tier, and the extension study by its
+``same_patients_as`` link to the example arm's study (its parent trial).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from analysis.report.forest_frames import forest_frame, leave_one_out_frame, pub
 from analysis.domain.outcomes import outcome_spec
 from analysis.domain.provenance import tier_table
 from analysis.domain.public_subgroups import public_subgroups
+from analysis.audit.limitations import re_report
 from analysis.audit.subgroup_tests import published_subgroup_test
 from analysis.domain.regeneration import public_inputs_pool
 from analysis.domain.reproduction import published_text, regenerated_text, reproduction_table, result_row
@@ -138,6 +141,35 @@ def _r_independent_arms(n: int) -> str:
     if n == 0:
         return "no other public arm enters the pool"
     return f"the other {fmt_int(n)} public arms come from published intervals and do not depend on r"
+
+
+def _arms_by_study(arms: pd.DataFrame, labels: dict[str, str]) -> str:
+    """Arms named by their study, in the data's order: an arm alone in its study by its own label,
+    "both X arms" for two arms of study X, "the 3 X arms" for more ("both Landon-Cardinal 2023 arms and
+    Paik 2021")."""
+    parts = []
+    for study_id, group in arms.groupby("study_id", sort=False):
+        n = len(group)
+        parts.append(group["label"].iloc[0] if n == 1 else
+                     f"both {labels[study_id]} arms" if n == 2 else f"the {fmt_int(n)} {labels[study_id]} arms")
+    return fmt_names(parts, separator=", ", last=" and ")
+
+
+def _study_names(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
+    """The studies the prose names, by their arms' tiers and the data's links: those whose arms were
+    recovered from the paper's results, those with a missing arm (joined by "or": any one is needed),
+    the public arms by study, and the report that re-reports the example arm's study."""
+    labels = evidence.study_labels()
+    by_tier = {tier: [labels[s] for s in dict.fromkeys(effects.loc[effects["tier"] == tier, "study_id"])]
+               for tier in ("recovered", "missing")}
+    extension = re_report(evidence.studies, original=_r_dependent(effects)["study_id"].iloc[0])
+    return {
+        "recovered_studies": fmt_names(by_tier["recovered"]),
+        "missing_studies_or": fmt_names(by_tier["missing"], separator=", ", last=" or "),
+        "public_arms_by_study": _arms_by_study(effects[effects["tier"] != "missing"], labels),
+        "extension_study": extension.report,
+        "parent_trial": extension.original,
+    }
 
 
 def _inputs(evidence: Evidence, effects: pd.DataFrame) -> dict[str, object]:
@@ -341,7 +373,7 @@ def page(evidence: Evidence | None = None) -> Page:
     table = reproduction_table(evidence)
     effects = study_effects(evidence, OUTCOME)
     values = {**_reproduction(evidence, table), **_inputs(evidence, effects), **_public_pool(evidence, effects),
-              **_ranking_statements(evidence)}
+              **_ranking_statements(evidence), **_study_names(evidence, effects)}
     values.update(_published_subgroups(evidence, values["overall_text"], values))
     values.update(_public_subgroups(evidence, effects))
     values.update(_sensitivity(evidence, values["prepost_label"]))

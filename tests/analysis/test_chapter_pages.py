@@ -1,12 +1,13 @@
 """The chapter modules: every page computes from the data, refers to studies by id or role (a
 renamed study label changes the names on the page and nothing else), and every value a chapter's
-prose reads exists on its page."""
+prose reads exists on its page; no page of the book types a study's name (it reads it from its page)."""
 import csv
 import importlib
 import re
 import shutil
 
 import pytest
+import yaml
 
 from analysis.chapters import CHAPTER_MODULES, Page
 from analysis.data import load
@@ -77,3 +78,29 @@ def test_a_page_is_read_only_and_names_its_values_when_asked_for_a_missing_one(e
         page.u_text = "x"
     with pytest.raises(AttributeError, match="has no value 'nope'; it has: .*u_text"):
         page.nope
+
+
+def _book_files(entries) -> list[str]:
+    """The .qmd files of a _quarto.yml chapter list, in order (a part's own file, then its chapters)."""
+    files = []
+    for entry in entries:
+        if isinstance(entry, str):
+            files.append(entry)
+        else:
+            files += [entry["part"]] if str(entry.get("part", "")).endswith(".qmd") else []
+            files += _book_files(entry.get("chapters", []))
+    return files
+
+
+def test_no_page_of_the_book_types_a_study_name(evidence):
+    """Prose, captions and alt texts name studies only through page values: no .qmd of the book holds
+    the label of a study of data/studies.csv or data/new_studies.csv (whole words, case-sensitive)."""
+    book = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["book"]
+    files = _book_files([*book["chapters"], *book.get("appendices", [])])
+    labels = [*evidence.study_labels().values(), *evidence.new_studies["label"]]
+    assert "index.qmd" in files and len(labels) > len(evidence.study_labels())
+    words = {label: re.compile(rf"(?<!\w){re.escape(label)}(?!\w)") for label in labels}
+    typed = [f"{name}:{number}: {label!r}" for name in files
+             for number, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), start=1)
+             for label, word in words.items() if word.search(line)]
+    assert not typed, "study names typed into the book (read them from the page instead):\n" + "\n".join(typed)
