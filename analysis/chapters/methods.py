@@ -6,7 +6,7 @@ from analysis.audit.bias import item_texts, risk_of_bias_long, risk_of_bias_tabl
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, prisma_flow, traffic_light
-from analysis.format import est_ci, fmt_int, fmt_list, fmt_num, fmt_yes_no
+from analysis.format import est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_yes_no
 from analysis.audit.limitations import size_rule_patients
 from analysis.domain.provenance import tier_table
 from analysis.audit.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
@@ -89,6 +89,18 @@ def _measures(evidence: Evidence) -> dict[str, object]:
     }
 
 
+def _tool_against_design(rules) -> dict[str, str]:
+    """The studies whose tool goes against the word their Table 1 design starts with: the prospective ones
+    scored with the case-series checklist (JBI) and the retrospective ones scored with the Newcastle-Ottawa
+    Scale (NOS), each named by label in Table 1 order ("none" when there is none)."""
+    design = rules["design"].str.split().str[0].str.casefold()
+    named = {}
+    for key, timing, tool in (("prospective_jbi", "prospective", "JBI"), ("retrospective_nos", "retrospective", "NOS")):
+        studies = rules.loc[(design == timing) & (rules["tool_used"] == tool), "study"]
+        named[key] = fmt_names(studies, separator=", ", last=" and ") if len(studies) else "none"
+    return named
+
+
 def _risk_of_bias(evidence: Evidence) -> dict[str, object]:
     labels = evidence.study_labels()
     items = item_texts()
@@ -105,6 +117,7 @@ def _risk_of_bias(evidence: Evidence) -> dict[str, object]:
         "n_rob_match": fmt_int(totals.n_matching),
         "n_rule_followed": fmt_int(int(rules["follows_rule"].sum())),
         "n_rule_broken": fmt_int(int((~rules["follows_rule"]).sum())),
+        **_tool_against_design(rules),
         "n_jbi": fmt_int(int((rob["tool"] == "JBI").sum())),
         "n_nos": fmt_int(int((rob["tool"] == "NOS").sum())),
         "traffic_light": ChartView(
