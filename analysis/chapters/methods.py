@@ -6,7 +6,7 @@ from analysis.audit.bias import item_texts, risk_of_bias_long, risk_of_bias_tabl
 from analysis.chapters.page import Page
 from analysis.data import Evidence, load
 from analysis.report.figures import ChartView, prisma_flow, traffic_light
-from analysis.format import est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_yes_no
+from analysis.format import MAX_NAMES_LISTED, est_ci, fmt_int, fmt_list, fmt_names, fmt_num, fmt_yes_no
 from analysis.audit.limitations import size_rule_patients
 from analysis.domain.provenance import tier_table
 from analysis.audit.screening import (EXCLUSION_REASON_STEPS, INELIGIBLE_STATUS, excluded_reports_table, prisma_frame,
@@ -92,12 +92,13 @@ def _measures(evidence: Evidence) -> dict[str, object]:
 def _tool_against_design(rules) -> dict[str, str]:
     """The studies whose tool goes against the word their Table 1 design starts with: the prospective ones
     scored with the case-series checklist (JBI) and the retrospective ones scored with the Newcastle-Ottawa
-    Scale (NOS), each named by label in Table 1 order ("none" when there is none)."""
+    Scale (NOS), each named by label ("none" when there is none); the two lists share one sentence, so each
+    names at most half of MAX_NAMES_LISTED."""
     design = rules["design"].str.split().str[0].str.casefold()
     named = {}
     for key, timing, tool in (("prospective_jbi", "prospective", "JBI"), ("retrospective_nos", "retrospective", "NOS")):
         studies = rules.loc[(design == timing) & (rules["tool_used"] == tool), "study"]
-        named[key] = fmt_names(studies, separator=", ", last=" and ") if len(studies) else "none"
+        named[key] = fmt_names(studies, separator=", ", last=" and ", limit=MAX_NAMES_LISTED // 2) if len(studies) else "none"
     return named
 
 
