@@ -9,12 +9,6 @@ import pytest
 
 import analysis.audit.consistency as consistency
 from analysis.audit.consistency import checks_table, details_for_display, run_all_checks
-from analysis.data import load
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 @pytest.fixture(scope="module")

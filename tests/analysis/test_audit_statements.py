@@ -10,13 +10,7 @@ import pytest
 from analysis.audit.consistency import check_eligibility, paper_statements
 from analysis.audit.consistency.heterogeneity import studies_in_result
 from analysis.audit.consistency.statements import single_study_results, statement, studies_stated_in_subgroup
-from analysis.data import load
 from analysis.audit.limitations import eligibility_table, size_rule_patients, small_study_check
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,11 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.data import load
 from analysis.audit.death_ratios import (death_tables, fvc_results, poolability, ratio_forest_frame, ratio_pair, ratio_table,
                                survival_comparison)
 from analysis.report.figures import forest_plot
 
 Z = 1.959963984540054
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def test_fan_2022_six_months_rr_and_or_by_hand():

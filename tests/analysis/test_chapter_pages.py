@@ -22,11 +22,6 @@ RENAMED = " (renamed)"
 
 
 @pytest.fixture(scope="module")
-def evidence():
-    return load()
-
-
-@pytest.fixture(scope="module")
 def renamed(tmp_path_factory):
     """All of data/ with every study label changed ("Paik 2021" -> "Paik 2021 (renamed)")."""
     data = tmp_path_factory.mktemp("renamed") / "data"

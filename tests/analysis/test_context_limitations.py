@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
-from analysis.data import load
 from analysis.audit.limitations import (design_table, eligibility_table, inputs_availability, patient_overlap,
                                   population_mix, results_with_overlap, scale_mix, small_study_check)
 
@@ -16,11 +14,6 @@ TABLE1_PATIENTS = [26, 18, 16, 11, 10, 10, 10]
 STATED_PATIENTS = 91
 # Table 1: Paik 2022 (the extension) has 10 patients
 PAIK_2022_PATIENTS = 10
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def test_patient_overlap_explains_91(evidence):

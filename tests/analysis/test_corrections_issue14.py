@@ -1,17 +1,10 @@
 """The site's own statements corrected in issue #14: each test pins the corrected logic."""
 import pandas as pd
-import pytest
 
 from analysis.chapters import adm_ild, limitations, reproduction, skin
-from analysis.data import load
 from analysis.domain.reproduction import published_text, reproduction_table, result_row
 from analysis.domain.settings import PAPER_POSSIBLE_ESTIMATORS, PAPER_SETTINGS
 from analysis.paths import ROOT
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def _qmd(name):

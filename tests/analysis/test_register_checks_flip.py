@@ -9,12 +9,6 @@ import pytest
 from analysis.audit.register_checks import REGISTER_CHECKS
 from analysis.audit.statement_register import register_check
 from analysis.audit.table_checks import TABLE_CHECKS
-from analysis.data import load
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def _set(table, key, ids, column, value):

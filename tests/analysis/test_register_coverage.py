@@ -10,19 +10,8 @@ import pytest
 from analysis.audit.statement_register import (PARTS, TABLE_PARTS, paper_part, register_check, register_summary,
                                                statement_register)
 from analysis.chapters import index, statements
-from analysis.data import load
 from analysis.format import fmt_int
 from analysis.paths import ROOT
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def register(evidence):
-    return statement_register(evidence)
 
 
 def _refs(register, check):

@@ -8,12 +8,6 @@ import pytest
 from analysis.audit.register_checks import REGISTER_CHECKS
 from analysis.audit.statement_register import disagreements, statement_register
 from analysis.audit.table_checks import TABLE_CHECKS, WEEKS_PER_MONTH
-from analysis.data import load
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def _with(evidence, table, study_or_id, column, value, key="study_id"):

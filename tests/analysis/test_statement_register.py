@@ -7,17 +7,6 @@ import pytest
 from analysis.audit.statement_register import (REGISTER_CHECKS, TABLE_CHECKS, VERDICTS, disagreements,
                                                register_summary, statement_register)
 from analysis.chapters import statements as statements_page
-from analysis.data import load
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
-
-
-@pytest.fixture(scope="module")
-def register(evidence):
-    return statement_register(evidence)
 
 
 def test_every_recorded_verdict_agrees_with_the_code(register):

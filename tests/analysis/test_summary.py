@@ -1,17 +1,10 @@
 """The front page's numbers, against the paper's own statements (published reference values)."""
-import pandas as pd
 import pytest
 
 from analysis.audit.consistency import checks_table, run_all_checks
-from analysis.data import load
 from analysis.domain.reproduction import reproduction_table
 from analysis.domain.outcomes import headline_keys, outcome_registry
 from analysis.audit.findings import BY_CONSTRUCTION_LABEL, evidence_base, findings, headline_table
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 def test_evidence_base_matches_table_1_and_the_text(evidence):

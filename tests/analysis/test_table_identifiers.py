@@ -15,7 +15,6 @@ import re
 import pytest
 
 import analysis.chapters
-from analysis.data import load
 from analysis.paths import DATA_DIR
 from analysis.report.tables import TableView
 from analysis.report.tables.markdown import cell_text
@@ -61,11 +60,6 @@ def identifiers_in(text: str, known: set[str]) -> list[str]:
 def page_modules() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(analysis.chapters.__path__)
                   if hasattr(importlib.import_module(f"analysis.chapters.{m.name}"), "page"))
-
-
-@pytest.fixture(scope="module")
-def evidence():
-    return load()
 
 
 @pytest.fixture(scope="module")
