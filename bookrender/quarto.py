@@ -177,14 +177,15 @@ def strip_widget_includes(html: str) -> str:
 def link_site_libraries(html: str, offset: str) -> str:
     """A Quarto page given what bookrender's page template loads itself: the book's font (@font-face rules in
     site_libs/fonts) and, on a page holding a Vega-Lite chart, the Vega bundle its chart script draws with.
-    ``offset`` leads from the page to the site's root ("" or "../"). A page that has them is left as it is."""
+    ``offset`` leads from the page to the site's root ("" or "../"). A tag the page has is not added again."""
     from bookrender.assemble import VEGA_LITE_SCRIPT
 
-    if "site_libs/fonts/fonts.css" in html or "</head>" not in html:
-        return html
-    tags = f'<link rel="stylesheet" href="{offset}site_libs/fonts/fonts.css">\n'
+    wanted = [f'<link rel="stylesheet" href="{offset}site_libs/fonts/fonts.css">']
     if VEGA_LITE_SCRIPT in html:
-        tags += f'<script src="{offset}site_libs/vega/vega-bundle.js" defer></script>\n'
+        wanted.append(f'<script src="{offset}site_libs/vega/vega-bundle.js" defer></script>')
+    tags = "".join(tag + "\n" for tag in wanted if tag not in html)
+    if not tags or "</head>" not in html:
+        return html
     return html.replace("</head>", tags + "</head>", 1)
 
 
