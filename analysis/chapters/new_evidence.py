@@ -88,7 +88,7 @@ def _death_overlap(evidence: Evidence, effects: pd.DataFrame) -> dict[str, str]:
     first = overlapping.iloc[0]
     labels = evidence.study_labels()
     return {"death_overlap_new_study": first["label"],
-            "death_overlap_paper_study": fmt_names(labels[s.strip()] for s in first["overlap_with"].split(";"))}
+            "death_overlap_paper_study": fmt_names(labels[s] for s in living.overlap_ids(evidence)[first.name])}
 
 
 def _number(value: object) -> str:

@@ -30,7 +30,7 @@ from analysis.stats import Z95, pool, risk_ratio
 
 __all__ = [
     "DECISION_WORDS", "REASON_WORDS", "REPORT_STATUS_WORDS", "UpdateFlow", "update_flow", "update_prisma_frame",
-    "new_studies_table", "provenance_problems", "death_inputs", "UpdatedDeath", "updated_death",
+    "new_studies_table", "provenance_problems", "overlap_ids", "death_inputs", "UpdatedDeath", "updated_death",
     "outcome_additions", "study_patients",
 ]
 
@@ -244,6 +244,20 @@ def provenance_problems(evidence: Evidence) -> list[str]:
     return out
 
 
+def overlap_ids(evidence: Evidence) -> dict[str, tuple[str, ...]]:
+    """study_id -> the study ids its ``new_studies.overlap_with`` names (none when empty); an error naming the
+    row when one is neither a study of the paper (``studies``) nor a new study."""
+    studies = evidence.table("new_studies")
+    known = set(evidence.table("studies")["study_id"]) | set(studies["study_id"])
+    out = {}
+    for row, (study_id, text) in enumerate(zip(studies["study_id"], studies["overlap_with"]), start=2):
+        out[study_id] = () if is_missing(text) else tuple(s.strip() for s in str(text).split(";"))
+        if set(out[study_id]) - known:
+            raise ValueError(f"data/new_studies.csv, row {row}, column overlap_with: {sorted(set(out[study_id]) - known)} "
+                             "is neither a study of the paper (studies.csv) nor a new study")
+    return out
+
+
 def death_inputs(evidence: Evidence) -> pd.DataFrame:
     """The 2x2 tables for death (or lung transplantation) within a year, JAK inhibitor against
     comparator, in anti-MDA5 ILD: the paper's studies with public per-arm counts at 1 year, and the
@@ -269,15 +283,14 @@ def death_inputs(evidence: Evidence) -> pd.DataFrame:
                          events_ctrl=int(ctrl["events"].iloc[0]), total_ctrl=int(ctrl["total"].iloc[0]),
                          tier=", ".join(sorted(set(group["tier"]))),
                          note=f"counts derived from percentages: {COUNT_ASSUMPTION}" if derived else ""))
-    studies = evidence.table("new_studies").set_index("study_id")
+    studies, overlaps = evidence.table("new_studies").set_index("study_id"), overlap_ids(evidence)
     results = evidence.table("new_study_results")
     pairs = results[(results["paper_outcome"] == DEATH_SOF_ROW) & (results["statistic"] == "events_total")]
     for study_id, group in pairs.groupby("study_id", sort=False):
         if len(group) != 2 or (group["arm"] == "all").any():
             continue
         study = studies.loc[study_id]
-        overlapping = set() if is_missing(study["overlap_with"]) else {s.strip() for s in study["overlap_with"].split(";")}
-        if study["status"] != "included" or overlapping & {r["study_id"] for r in rows}:
+        if study["status"] != "included" or set(overlaps[study_id]) & {r["study_id"] for r in rows}:
             continue  # a probable overlap with a study already in the pool: the two are not pooled
         jak = group[group["arm"] == study["jak_inhibitor"]]
         ctrl = group[group["arm"] == study["comparator"]]

@@ -112,6 +112,19 @@ def test_overlapping_studies_are_not_pooled(evidence):
             assert not ({s.strip() for s in study["overlap_with"].split(";")} & pooled)
 
 
+def test_overlap_ids_are_read_and_an_unknown_one_is_named_with_its_row(evidence):
+    overlaps = living.overlap_ids(evidence)
+    studies = evidence.new_studies
+    assert set(overlaps) == set(studies["study_id"])
+    for row, study in studies.iterrows():  # each id listed once, and every listed id a known study
+        text = study["overlap_with"]
+        assert overlaps[study["study_id"]] == (() if not isinstance(text, str) else tuple(text.split("; ")))
+    changed = studies.copy()
+    changed.loc[changed.index[1], "overlap_with"] = "chen2019; nosuchstudy"
+    with pytest.raises(ValueError, match=r"new_studies.csv, row 3, column overlap_with: \['nosuchstudy'\]"):
+        living.overlap_ids(replace(evidence, new_studies=changed))
+
+
 def test_citation_cff_carries_the_version():
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r'^version: "?([0-9.]+)"?$', cff, re.M).group(1) == changes.book_version()
