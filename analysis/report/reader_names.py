@@ -1,10 +1,11 @@
 """What a reader calls each thing the data package names by an identifier: studies and arms by their
-labels, sources by author and year ("Ma 2024") or by their study ("Le Voyer 2021, own report"),
+labels, sources by author and year ("Ma 2024") or by their study ("Le Voyer 2021, own report"), or by
+their own ``sources.label`` where that would not tell two sources apart,
 published results by outcome and analysis ("CDASI, ruxolitinib"), outcomes and data tables by their
 titles. Tables show these names; the identifiers stay in the CSV downloads.
 
-Every name is read from the data (``studies.label``, ``arms.label``, ``sources.citation`` and
-``kind``, ``published_results``' outcome and subgroup, ``outcome_definitions.label``, the
+Every name is read from the data (``studies.label``, ``arms.label``, ``sources.citation``,
+``kind`` and ``label``, ``published_results``' outcome and subgroup, ``outcome_definitions.label``, the
 resources' titles in ``datapackage.json``); only the words joining them are written here.
 """
 from __future__ import annotations
@@ -168,10 +169,13 @@ def _source_names(evidence: Evidence, studies: Mapping[str, str]) -> dict[str, s
         return {}
     by_study = _source_studies(evidence, studies)
     out = {}
-    for source, kind, citation in zip(sources["source_id"], sources["kind"], sources["citation"]):
+    given = sources["label"] if "label" in sources else [None] * len(sources)
+    for source, kind, citation, label in zip(sources["source_id"], sources["kind"], sources["citation"], given):
         # a source no study row cites is matched by the study id its own id starts with ("wu2025_acr")
         labels = by_study.get(source) or {studies[p] for p in (str(source).split("_")[0],) if p in studies}
-        if kind in SOURCE_KIND_WORDS and len(labels) == 1:
+        if _text(label):  # the data's own name, where the built one would not tell two sources apart
+            out[source] = _text(label)
+        elif kind in SOURCE_KIND_WORDS and len(labels) == 1:
             out[source] = f"{next(iter(labels))}, {SOURCE_KIND_WORDS[kind]}"
         else:
             out[source] = author_year(str(citation))

@@ -15,3 +15,30 @@ from analysis.report.reader_names import author_year
 ])
 def test_a_source_is_named_by_its_first_authors_surname_and_year(citation, name):
     assert author_year(citation) == name
+
+
+def test_no_two_sources_of_the_data_share_a_name(evidence):
+    """A table names each source in words; two sources with one name could not be told apart (the data's
+    ``sources.label`` names a source where the built name would clash)."""
+    from analysis.report.reader_names import reader_names
+
+    names = reader_names(evidence).sources
+    seen: dict[str, list[str]] = {}
+    for source, name in names.items():
+        seen.setdefault(name, []).append(source)
+    assert {name: ids for name, ids in seen.items() if len(ids) > 1} == {}
+    assert set(names) == set(evidence.table("sources")["source_id"])
+
+
+def test_a_sources_own_label_names_it_and_an_empty_one_leaves_the_built_name(evidence):
+    from dataclasses import replace
+
+    from analysis.report.reader_names import reader_names
+
+    sources = evidence.table("sources").copy()
+    built = reader_names(evidence).sources
+    first, second = sources["source_id"].iloc[1], sources["source_id"].iloc[2]
+    sources["label"] = None
+    sources.loc[sources.index[1], "label"] = "A name of its own"
+    renamed = reader_names(replace(evidence, sources=sources)).sources
+    assert renamed[first] == "A name of its own" and renamed[second] == built[second]
