@@ -77,8 +77,9 @@ def _death(evidence: Evidence) -> dict[str, object]:
 
 def _death_overlap(evidence: Evidence, effects: pd.DataFrame) -> dict[str, str]:
     """The first new study of the updated death analysis whose patients probably overlap a study of the
-    paper (``new_studies.overlap_decision`` = probable_overlap), and that study of the paper
-    (``overlap_with``: study ids separated by ";"); a clear error when the analysis holds none."""
+    paper (``new_studies.overlap_decision`` = probable_overlap), and the studies it may share patients with
+    (``overlap_with``, read by :func:`living.overlap_ids`: the paper's or new studies); a clear error when the
+    analysis holds none."""
     studies = evidence.table("new_studies").set_index("study_id")
     pooled = studies.loc[[s for s in effects["study_id"] if s in studies.index]]
     overlapping = pooled[pooled["overlap_decision"] == "probable_overlap"]
@@ -86,7 +87,7 @@ def _death_overlap(evidence: Evidence, effects: pd.DataFrame) -> dict[str, str]:
         raise ValueError("the new-evidence chapter names the new study of the updated death analysis that probably "
                          "overlaps a study of the paper, but data/new_studies.csv marks none (overlap_decision)")
     first = overlapping.iloc[0]
-    labels = evidence.study_labels()
+    labels = {**evidence.study_labels(), **studies["label"].to_dict()}  # overlap_with may name a new study too
     return {"death_overlap_new_study": first["label"],
             "death_overlap_paper_study": fmt_names(labels[s] for s in living.overlap_ids(evidence)[first.name])}
 

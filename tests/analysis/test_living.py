@@ -125,6 +125,21 @@ def test_overlap_ids_are_read_and_an_unknown_one_is_named_with_its_row(evidence)
         living.overlap_ids(replace(evidence, new_studies=changed))
 
 
+def test_the_chapter_names_a_new_study_the_overlap_lists():
+    """overlap_with may name a new study as well as one of the paper; the chapter names both by label."""
+    from analysis.chapters import new_evidence
+
+    evidence = load()
+    studies = evidence.new_studies.copy()
+    pooled = living.updated_death(evidence).effects["study_id"]
+    overlapping = studies[studies["study_id"].isin(pooled) & (studies["overlap_decision"] == "probable_overlap")]
+    other = studies[~studies["study_id"].isin(pooled)].iloc[0]
+    row = overlapping.index[0]
+    studies.loc[row, "overlap_with"] = f"{studies.at[row, 'overlap_with']}; {other['study_id']}"
+    sentence = new_evidence.page(replace(evidence, new_studies=studies)).death_overlap_paper_study
+    assert sentence.endswith(f" and {other['label']}")
+
+
 def test_citation_cff_carries_the_version():
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r'^version: "?([0-9.]+)"?$', cff, re.M).group(1) == changes.book_version()
